@@ -1,9 +1,8 @@
 /*
  * buf.h - appending to a bw_buf (the public growable buffer).
  *
- * Allocation failure is sticky: once an append fails the buffer stays as it
- * was and bw_buf_failed() reports it, so formatters can append freely and
- * check once at the end.
+ * Every append returns BW_OK or BW_ENOMEM; on failure the buffer keeps its
+ * previous contents.
  */
 #ifndef BW_UTIL_BUF_H
 #define BW_UTIL_BUF_H
