@@ -19,7 +19,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	./$(BUILD)/beaconwatch scan --format text examples/
+	./$(BUILD)/beaconwatch scan --format text --fail-on targeted_beacon examples/mailbox.mbox examples/Maildir examples/single.eml; test $$? -le 1
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -151,6 +151,7 @@ typedef struct bw_finding {
 typedef struct bw_scan_opts {
   bw_locator locator;        /* copied into the result; path may be NULL */
   const char *recipient;     /* override the recipient address, or NULL */
+  int truncated;             /* the reader cut the message at max_message_bytes */
 } bw_scan_opts;
 
 typedef struct bw_result bw_result;
@@ -165,7 +166,8 @@ int bw_scan(const bw_engine *e, const char *msg, size_t len, const bw_scan_opts 
 
 bw_verdict bw_result_verdict(const bw_result *r);
 int bw_result_score(const bw_result *r);
-const bw_finding *bw_result_findings(const bw_result *r, size_t *n);
+/* The findings in the order they were made; *n receives the count. */
+const bw_finding *const *bw_result_findings(const bw_result *r, size_t *n);
 const bw_locator *bw_result_locator(const bw_result *r);
 
 /* Appends one JSON object (no trailing newline) as documented in docs/output.md. */

@@ -1,0 +1,23 @@
+/*
+ * cli.h - what the subcommands of the beaconwatch command share.
+ */
+#ifndef BW_CLI_H
+#define BW_CLI_H
+
+#include <stdio.h>
+
+#include "beaconwatch.h"
+
+/* Exit codes (docs/beaconwatch.1, EXIT STATUS). */
+enum {
+  BW_EXIT_OK = 0,
+  BW_EXIT_FINDINGS = 1,
+  BW_EXIT_USAGE = 2,
+  BW_EXIT_INPUT = 3,
+  BW_EXIT_INTERNAL = 4
+};
+
+int bw_cmd_scan(int argc, char **argv);
+void bw_cmd_scan_usage(FILE *out);
+
+#endif

@@ -1,0 +1,334 @@
+/*
+ * cmd_scan.c - `beaconwatch scan`: read mailboxes, scan every message, print.
+ *
+ * Paths are opened up front (so a typo fails fast and the progress line can
+ * show an ETA), messages are copied out of the reader and scanned on -j N
+ * threads over one shared engine, and results are written in input order.
+ * One unreadable file or message is reported on stderr with its locator and
+ * the run goes on; the exit code then says that input was lost.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pipeline.h"
+#include "progress.h"
+
+typedef enum output_format { FORMAT_JSONL, FORMAT_TEXT } output_format;
+
+typedef struct scan_options {
+  int jobs;
+  output_format format;
+  const char *output;
+  const char *recipient;
+  bw_verdict fail_on;
+  int quiet;
+  bw_config config;
+} scan_options;
+
+typedef struct scan_job {
+  char *data;
+  size_t len;
+  char *path;
+  bw_locator locator;
+  int truncated;
+  bw_buf out;
+  int status;
+  bw_error err;
+  bw_verdict verdict;
+} scan_job;
+
+typedef struct scan_run {
+  const scan_options *opts;
+  bw_engine *engine;
+  FILE *out;
+  bw_progress progress;
+  uint64_t messages;
+  int64_t bytes_before;  /* bytes of readers already finished */
+  int64_t total;         /* all paths' sizes, or -1 when any is unknown */
+  int input_errors;
+  int internal_errors;
+  int output_failed;
+  int at_or_above_fail_on;
+} scan_run;
+
+void bw_cmd_scan_usage(FILE *out) {
+  fprintf(out,
+          "usage: beaconwatch scan [OPTIONS] PATH...\n\n"
+          "Scans every message under each PATH: a message file, an mbox (mboxo or\n"
+          "mboxrd), a Maildir, a directory (recursive), any of them gzip-compressed,\n"
+          "or - for standard input. URLs in messages are never fetched.\n\n"
+          "options:\n"
+          "  -j, --jobs N          scan with N threads (default 1); output keeps input order\n"
+          "  -f, --format FMT      jsonl (default) or text\n"
+          "  -o, --output FILE     write results to FILE instead of standard output\n"
+          "      --recipient ADDR  the recipient to look for in beacon URLs\n"
+          "                        (default: Delivered-To, X-Original-To, To, then Cc)\n"
+          "      --fail-on VERDICT exit 1 when a message is at or above VERDICT:\n"
+          "                        clean, commercial_tracking, suspicious (default),\n"
+          "                        targeted_beacon\n"
+          "      --limit NAME=N    override a parser limit: message-bytes, header-bytes,\n"
+          "                        depth, parts, decoded-bytes, html-bytes, urls\n"
+          "  -q, --quiet           no progress line on standard error\n"
+          "  -h, --help            this help\n\n"
+          "exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error,\n"
+          "3 some input could not be read, 4 internal error. See beaconwatch(1).\n");
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || v == 0) return -1;
+  if (*end == 'k' || *end == 'K') v <<= 10, end++;
+  else if (*end == 'm' || *end == 'M') v <<= 20, end++;
+  else if (*end == 'g' || *end == 'G') v <<= 30, end++;
+  if (*end) return -1;
+  *out = (size_t)v;
+  return 0;
+}
+
+static int parse_limit(const char *arg, bw_limits *l) {
+  const struct {
+    const char *name;
+    size_t *field;
+  } limits[] = {{"message-bytes", &l->max_message_bytes}, {"header-bytes", &l->max_header_bytes},
+                {"depth", &l->max_depth},                 {"parts", &l->max_parts},
+                {"decoded-bytes", &l->max_decoded_bytes}, {"html-bytes", &l->max_html_bytes},
+                {"urls", &l->max_urls}};
+  const char *eq = strchr(arg, '=');
+  if (!eq) return -1;
+  for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+    if (strlen(limits[i].name) == (size_t)(eq - arg) && strncmp(arg, limits[i].name, (size_t)(eq - arg)) == 0)
+      return parse_size(eq + 1, limits[i].field);
+  }
+  return -1;
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "beaconwatch scan: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(try 'beaconwatch scan --help')\n");
+  return BW_EXIT_USAGE;
+}
+
+enum { OPT_RECIPIENT = 256, OPT_FAIL_ON, OPT_LIMIT };
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_options(int argc, char **argv, scan_options *o) {
+  static const struct option longopts[] = {
+      {"jobs", required_argument, NULL, 'j'},        {"format", required_argument, NULL, 'f'},
+      {"output", required_argument, NULL, 'o'},      {"recipient", required_argument, NULL, OPT_RECIPIENT},
+      {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"limit", required_argument, NULL, OPT_LIMIT},
+      {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  memset(o, 0, sizeof(*o));
+  o->jobs = 1;
+  o->fail_on = BW_VERDICT_SUSPICIOUS;
+  bw_config_init(&o->config);
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "j:f:o:qh", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'j': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || n < 1 || n > 256) return usage_error("-j wants a number from 1 to 256, not '%s'", optarg);
+      o->jobs = (int)n;
+      break;
+    }
+    case 'f':
+      if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0) o->format = FORMAT_JSONL;
+      else if (strcmp(optarg, "text") == 0) o->format = FORMAT_TEXT;
+      else return usage_error("unknown format '%s' (jsonl or text)", optarg);
+      break;
+    case 'o': o->output = optarg; break;
+    case OPT_RECIPIENT: o->recipient = optarg; break;
+    case OPT_FAIL_ON:
+      if (bw_verdict_parse(optarg, &o->fail_on) != BW_OK) return usage_error("unknown verdict '%s'", optarg);
+      break;
+    case OPT_LIMIT:
+      if (parse_limit(optarg, &o->config.limits) != 0) return usage_error("bad --limit '%s'", optarg);
+      break;
+    case 'q': o->quiet = 1; break;
+    case 'h': bw_cmd_scan_usage(stdout); return BW_EXIT_OK;
+    default: return usage_error("%s", "bad option");
+    }
+  }
+  if (optind >= argc) return usage_error("%s", "no PATH given (use - for standard input)");
+  return -1;
+}
+
+/* ---- the work ---------------------------------------------------------------- */
+
+static void scan_one(void *item, void *ctx) {
+  scan_job *job = item;
+  scan_run *run = ctx;
+  bw_scan_opts so = {.locator = job->locator, .recipient = run->opts->recipient, .truncated = job->truncated};
+  bw_result *res = NULL;
+  job->status = bw_scan(run->engine, job->data, job->len, &so, &res, &job->err);
+  free(job->data);
+  job->data = NULL;
+  if (job->status != BW_OK) return;
+  job->verdict = bw_result_verdict(res);
+  int rc = run->opts->format == FORMAT_TEXT ? bw_result_to_text(res, &job->out) : bw_result_to_json(res, &job->out);
+  if (rc != BW_OK) {
+    job->status = rc;
+    snprintf(job->err.message, sizeof(job->err.message), "could not format the result: %s", bw_status_name(rc));
+  }
+  bw_result_free(res);
+}
+
+static void report_error(scan_run *run, const char *what) {
+  bw_progress_clear(&run->progress);
+  fprintf(stderr, "beaconwatch: %s\n", what);
+}
+
+static void emit_one(void *item, void *ctx) {
+  scan_job *job = item;
+  scan_run *run = ctx;
+  if (job->status == BW_OK) {
+    if (job->out.len && fwrite(job->out.data, 1, job->out.len, run->out) != job->out.len) run->output_failed = 1;
+    if (run->opts->format == FORMAT_JSONL && fputc('\n', run->out) == EOF) run->output_failed = 1;
+    if (job->verdict >= run->opts->fail_on) run->at_or_above_fail_on = 1;
+  } else {
+    bw_buf loc;
+    bw_buf_init(&loc);
+    bw_locator_format(&job->locator, &loc);
+    char msg[1024];
+    snprintf(msg, sizeof(msg), "%s: %s", loc.data ? loc.data : "?", job->err.message);
+    bw_buf_free(&loc);
+    report_error(run, msg);
+    run->internal_errors++;
+  }
+  run->messages++;
+  bw_buf_free(&job->out);
+  free(job->path);
+  free(job);
+}
+
+static scan_job *job_from_message(const bw_message *m) {
+  scan_job *job = calloc(1, sizeof(*job));
+  if (!job) return NULL;
+  job->data = malloc(m->len ? m->len : 1);
+  job->path = strdup(m->locator.path ? m->locator.path : "-");
+  if (!job->data || !job->path) {
+    free(job->data);
+    free(job->path);
+    free(job);
+    return NULL;
+  }
+  if (m->len) memcpy(job->data, m->data, m->len);
+  job->len = m->len;
+  job->locator = m->locator;
+  job->locator.path = job->path;
+  job->truncated = m->truncated;
+  bw_buf_init(&job->out);
+  return job;
+}
+
+/* Feeds every message of one reader into the pipeline. */
+static void scan_reader(scan_run *run, bw_reader *reader, bw_pipeline *pipe) {
+  bw_message m;
+  bw_error err;
+  for (;;) {
+    int rc = bw_reader_next(reader, &m, &err);
+    if (rc == BW_DONE) break;
+    if (rc != BW_OK) {
+      report_error(run, err.message);
+      run->input_errors++;
+      if (rc == BW_ENOMEM) break;
+      continue;
+    }
+    scan_job *job = job_from_message(&m);
+    if (!job) {
+      report_error(run, "out of memory copying a message");
+      run->internal_errors++;
+      break;
+    }
+    bw_pipeline_submit(pipe, job);
+    int64_t done, total;
+    bw_reader_progress(reader, &done, &total);
+    bw_progress_update(&run->progress, run->messages, run->bytes_before + done, run->total);
+  }
+  int64_t done, total;
+  bw_reader_progress(reader, &done, &total);
+  run->bytes_before += done;
+}
+
+/* Opens every path first so that a wrong path fails before any work, and the total is known. */
+static bw_reader **open_readers(scan_run *run, char **paths, int n) {
+  bw_reader **readers = calloc((size_t)n, sizeof(*readers));
+  if (!readers) return NULL;
+  bw_reader_opts ro = {.max_message_bytes = run->opts->config.limits.max_message_bytes};
+  run->total = 0;
+  for (int i = 0; i < n; i++) {
+    bw_error err;
+    if (bw_reader_open(paths[i], &ro, &readers[i], &err) != BW_OK) {
+      report_error(run, err.message);
+      run->input_errors++;
+      readers[i] = NULL;
+      continue;
+    }
+    int64_t done, total;
+    bw_reader_progress(readers[i], &done, &total);
+    if (total < 0 || run->total < 0) run->total = -1;
+    else run->total += total;
+  }
+  return readers;
+}
+
+static int exit_code(const scan_run *run) {
+  if (run->internal_errors || run->output_failed) return BW_EXIT_INTERNAL;
+  if (run->input_errors) return BW_EXIT_INPUT;
+  return run->at_or_above_fail_on ? BW_EXIT_FINDINGS : BW_EXIT_OK;
+}
+
+static int run_scan(scan_run *run, char **paths, int n_paths) {
+  bw_reader **readers = open_readers(run, paths, n_paths);
+  bw_pipeline *pipe = readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8, scan_one, emit_one, run)
+                              : NULL;
+  if (!pipe) {
+    free(readers);
+    report_error(run, "could not start the scan (out of memory or no threads)");
+    return BW_EXIT_INTERNAL;
+  }
+  for (int i = 0; i < n_paths; i++) {
+    if (!readers[i]) continue;
+    scan_reader(run, readers[i], pipe);
+    bw_reader_free(readers[i]);
+  }
+  bw_pipeline_finish(pipe);
+  free(readers);
+  bw_progress_clear(&run->progress);
+  if (fflush(run->out) != 0) run->output_failed = 1;
+  if (run->output_failed) fprintf(stderr, "beaconwatch: writing the results failed: %s\n", strerror(errno));
+  return exit_code(run);
+}
+
+int bw_cmd_scan(int argc, char **argv) {
+  scan_options opts;
+  int rc = parse_options(argc, argv, &opts);
+  if (rc >= 0) return rc;
+  scan_run run = {.opts = &opts, .out = stdout};
+  bw_progress_init(&run.progress, opts.quiet);
+  bw_error err;
+  if (bw_engine_new(&opts.config, &run.engine, &err) != BW_OK) {
+    fprintf(stderr, "beaconwatch: %s\n", err.message);
+    return BW_EXIT_INTERNAL;
+  }
+  if (opts.output && !(run.out = fopen(opts.output, "w"))) {
+    fprintf(stderr, "beaconwatch: cannot write %s: %s\n", opts.output, strerror(errno));
+    bw_engine_free(run.engine);
+    return BW_EXIT_INPUT;
+  }
+  rc = run_scan(&run, argv + optind, argc - optind);
+  if (run.out != stdout && fclose(run.out) != 0) rc = BW_EXIT_INTERNAL;
+  bw_engine_free(run.engine);
+  return rc;
+}

@@ -1,0 +1,982 @@
+/*
+ * html_tokenizer.c - the WHATWG HTML5 tokenizer (no tree construction).
+ *
+ * The spec describes the tokenizer one character at a time; doing that
+ * literally costs a function call and a state dispatch per byte. Here each
+ * group of states is a loop that skips over the bytes it has no interest in
+ * with a 256-entry stop table, and only the bytes that change state (< & >
+ * quotes, whitespace, NUL, CR) are looked at individually. Because the whole
+ * input is in memory, lookahead replaces the spec's temporary buffers (end
+ * tag names, character references), which gives the same tokens.
+ *
+ * The tokenizer also tracks the few bits of tree-builder state that change
+ * the tokenizer's state: the element that switches to RCDATA / RAWTEXT /
+ * script data / PLAINTEXT, and whether the current node is in foreign
+ * content (svg/math), which enables CDATA sections and disables those
+ * switches. noscript is treated as ordinary markup (scripting disabled), as
+ * mail clients run no scripts. See docs/html.md.
+ *
+ * Every byte of input is examined a bounded number of times, and every
+ * buffer is capped by bw_html_opts, so adversarial input costs linear time
+ * and bounded memory.
+ */
+#include "html/html_tokenizer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "html/entities.h"
+
+#define DEFAULT_MAX_ATTRS 256
+#define DEFAULT_MAX_TOKEN ((size_t)4 << 20)
+#define MIN_MAX_TOKEN 64 /* so that one decoded reference always fits a buffer */
+#define FOREIGN_MAX 64
+#define FOREIGN_NAME_MAX 16
+
+static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+#define WS ['\t'] = 1, ['\n'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1
+static const unsigned char is_ws[256] = {WS};
+static const unsigned char doctype_name_stop[256] = {WS, ['>'] = 1};
+static const unsigned char tagname_stop[256] = {WS, ['/'] = 1, ['>'] = 1};
+static const unsigned char attrname_stop[256] = {WS, ['/'] = 1, ['>'] = 1, ['='] = 1};
+static const unsigned char dq_stop[256] = {['"'] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
+static const unsigned char sq_stop[256] = {['\''] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
+static const unsigned char uq_stop[256] = {WS, ['>'] = 1, ['&'] = 1, ['\0'] = 1};
+static const unsigned char data_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1};
+static const unsigned char rcdata_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1, ['\0'] = 1};
+static const unsigned char rawtext_stop[256] = {['<'] = 1, ['\r'] = 1, ['\0'] = 1};
+static const unsigned char plain_stop[256] = {['\r'] = 1, ['\0'] = 1};
+static const unsigned char escaped_stop[256] = {['<'] = 1, ['-'] = 1, ['\r'] = 1, ['\0'] = 1};
+
+enum content { C_DATA, C_RCDATA, C_RAWTEXT, C_SCRIPT, C_PLAINTEXT };
+
+/* What an open svg/math-related element makes of its content. */
+enum foreign_kind { F_SVG, F_MATH, F_HTML_POINT };
+
+typedef struct sbuf {
+  char *data;
+  size_t len, cap;
+} sbuf;
+
+typedef struct attr_rec {
+  size_t name_off, name_len, val_off, offset;
+  unsigned hash;
+} attr_rec;
+
+typedef struct foreign_entry {
+  unsigned char kind, name_len;
+  char name[FOREIGN_NAME_MAX];
+} foreign_entry;
+
+/* Whether bytes for the attribute being read are kept or thrown away. */
+enum attr_mode { ATTR_KEEP, ATTR_DISCARD };
+
+typedef struct tokenizer {
+  const unsigned char *in;
+  size_t len, p;
+  size_t max_attrs, max_tok;
+  bw_html_stats *st;
+  bw_html_token_fn fn;
+  void *ctx;
+  int rc; /* non-zero: stop (the callback's value, or -1 for out of memory) */
+  enum content content;
+  char end_name[FOREIGN_NAME_MAX]; /* the "appropriate end tag" name */
+  size_t end_name_len;
+  sbuf text; /* pending character tokens */
+  size_t text_off, text_end;
+  sbuf tag; /* tag name, then attribute names and values */
+  size_t tag_name_len;
+  attr_rec *recs;
+  bw_html_attr *attrs;
+  size_t n_recs, cap_recs;
+  enum attr_mode attr_mode;
+  sbuf misc; /* comment and doctype data */
+  foreign_entry foreign[FOREIGN_MAX];
+  size_t foreign_depth;
+} tokenizer;
+
+static unsigned char lower(unsigned char c) {
+  return (unsigned char)(c - 'A') < 26 ? (unsigned char)(c | 0x20) : c;
+}
+
+static int is_alpha(unsigned char c) {
+  return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static size_t skip(const tokenizer *t, size_t q, const unsigned char *stop) {
+  const unsigned char *in = t->in;
+  size_t len = t->len;
+  while (q + 4 <= len && !stop[in[q]] && !stop[in[q + 1]] && !stop[in[q + 2]] && !stop[in[q + 3]])
+    q += 4;
+  while (q < len && !stop[in[q]]) q++;
+  return q;
+}
+
+static size_t skip_ws(const tokenizer *t, size_t q) {
+  while (q < t->len && is_ws[t->in[q]]) q++;
+  return q;
+}
+
+/* ---- buffers ------------------------------------------------------------ */
+
+static int sb_room(tokenizer *t, sbuf *b, size_t n) {
+  if (b->len + n <= b->cap)
+    return 1;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + n) cap *= 2;
+  char *d = realloc(b->data, cap);
+  if (!d) {
+    t->rc = -1;
+    return 0;
+  }
+  b->data = d;
+  b->cap = cap;
+  return 1;
+}
+
+/* Appends up to the token size limit; what does not fit is cut (limit_hit). */
+static size_t sb_fit(tokenizer *t, sbuf *b, size_t n) {
+  if (!n)
+    return 0;
+  if (b->len + n > t->max_tok) {
+    t->st->limit_hit = 1;
+    n = b->len < t->max_tok ? t->max_tok - b->len : 0;
+  }
+  return sb_room(t, b, n) ? n : 0;
+}
+
+static void sb_put(tokenizer *t, sbuf *b, const void *s, size_t n) {
+  n = sb_fit(t, b, n);
+  if (!n)
+    return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+}
+
+static void sb_put_lower(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
+  n = sb_fit(t, b, n);
+  if (!n)
+    return;
+  unsigned char *d = (unsigned char *)b->data + b->len;
+  for (size_t i = 0; i < n; i++) d[i] = lower(s[i]);
+  b->len += n;
+}
+
+/* Appends a name: ASCII lowercased, NUL replaced by U+FFFD. */
+static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
+  while (n) {
+    const unsigned char *nul = memchr(s, 0, n);
+    size_t run = nul ? (size_t)(nul - s) : n;
+    sb_put_lower(t, b, s, run);
+    if (!nul)
+      return;
+    sb_put(t, b, replacement_char, 3);
+    t->st->parse_errors++;
+    s += run + 1;
+    n -= run + 1;
+  }
+}
+
+/* Appends s with the spec's preprocessing: CR and CRLF become LF, NUL U+FFFD. */
+static void sb_put_clean(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && !plain_stop[s[j]]) j++;
+    sb_put(t, b, s + i, j - i);
+    if (j == n)
+      return;
+    if (s[j] == '\r') {
+      sb_put(t, b, "\n", 1);
+      j += (j + 1 < n && s[j + 1] == '\n');
+    } else {
+      sb_put(t, b, replacement_char, 3);
+      t->st->parse_errors++;
+    }
+    i = j + 1;
+  }
+}
+
+/* ---- emitting ----------------------------------------------------------- */
+
+static void call(tokenizer *t, const bw_html_token *tok) {
+  if (!t->rc)
+    t->rc = t->fn(tok, t->ctx);
+}
+
+static void flush_text(tokenizer *t) {
+  if (!t->text.len)
+    return;
+  bw_html_token tok = {.type = BW_HTML_TEXT,
+                       .data = t->text.data,
+                       .data_len = t->text.len,
+                       .offset = t->text_off,
+                       .end = t->text_end};
+  t->text.len = 0;
+  call(t, &tok);
+}
+
+/*
+ * Adds character tokens: out[0..n) is what they decode to and [src, src_end)
+ * the input they come from. A run longer than max_token_bytes is split into
+ * several text tokens (limit_hit); runs of more than one reference are
+ * always raw input, so their offsets stay exact when split.
+ */
+static void text_add(tokenizer *t, const void *out, size_t n, size_t src, size_t src_end) {
+  const char *s = out;
+  if (t->text.len + n > t->max_tok && n <= BW_HTML_REF_MAX && t->text.len) {
+    t->st->limit_hit = 1;
+    flush_text(t);
+  }
+  while (n && !t->rc) {
+    if (t->text.len >= t->max_tok) {
+      t->st->limit_hit = 1;
+      flush_text(t);
+    }
+    size_t room = t->max_tok - t->text.len;
+    size_t take = n <= BW_HTML_REF_MAX || n <= room ? n : room;
+    if (!sb_room(t, &t->text, take))
+      return;
+    if (!t->text.len)
+      t->text_off = src;
+    memcpy(t->text.data + t->text.len, s, take);
+    t->text.len += take;
+    t->text_end = take == n ? src_end : src + take;
+    s += take;
+    src += take;
+    n -= take;
+  }
+}
+
+/* A raw run of input as character tokens. */
+static void text_raw(tokenizer *t, size_t from, size_t to) {
+  if (to > from)
+    text_add(t, t->in + from, to - from, from, to);
+}
+
+/* The character at t->p is CR or NUL: emit LF (eating a following LF) or U+FFFD. */
+static void text_special(tokenizer *t) {
+  size_t p = t->p;
+  if (t->in[p] == '\r') {
+    size_t e = p + 1 + (p + 1 < t->len && t->in[p + 1] == '\n');
+    text_add(t, "\n", 1, p, e);
+    t->p = e;
+    return;
+  }
+  t->st->parse_errors++;
+  text_add(t, replacement_char, 3, p, p + 1);
+  t->p = p + 1;
+}
+
+/* The character at t->p is '&' in text. */
+static void text_charref(tokenizer *t) {
+  char out[BW_HTML_REF_MAX];
+  size_t n = 0, p = t->p;
+  size_t used = bw_html_decode_ref((const char *)t->in + p, t->len - p, 0, out, &n,
+                                   &t->st->parse_errors);
+  if (!used) {
+    text_add(t, "&", 1, p, p + 1);
+    t->p = p + 1;
+    return;
+  }
+  text_add(t, out, n, p, p + used);
+  t->p = p + used;
+}
+
+static void emit_data_token(tokenizer *t, bw_html_token_type type, const char *name,
+                            size_t name_len, size_t start, size_t end) {
+  flush_text(t);
+  bw_html_token tok = {.type = type,
+                       .name = name,
+                       .name_len = name_len,
+                       .data = t->misc.data ? t->misc.data : "",
+                       .data_len = t->misc.len,
+                       .offset = start,
+                       .end = end};
+  call(t, &tok);
+}
+
+/* ---- the tree-builder bits the tokenizer depends on --------------------- */
+
+static int name_is(const char *name, size_t len, const char *lit) {
+  return strlen(lit) == len && memcmp(name, lit, len) == 0;
+}
+
+static int name_in(const char *name, size_t len, const char *const *list) {
+  for (; *list; list++)
+    if (name_is(name, len, *list))
+      return 1;
+  return 0;
+}
+
+/* The content model a start tag in HTML content switches the tokenizer to. */
+static enum content content_after(const char *n, size_t len) {
+  switch (len) {
+  case 3:
+    return name_is(n, len, "xmp") ? C_RAWTEXT : C_DATA;
+  case 5:
+    if (name_is(n, len, "title"))
+      return C_RCDATA;
+    return name_is(n, len, "style") ? C_RAWTEXT : C_DATA;
+  case 6:
+    if (name_is(n, len, "script"))
+      return C_SCRIPT;
+    return name_is(n, len, "iframe") ? C_RAWTEXT : C_DATA;
+  case 7:
+    return name_is(n, len, "noembed") ? C_RAWTEXT : C_DATA;
+  case 8:
+    if (name_is(n, len, "textarea"))
+      return C_RCDATA;
+    return name_is(n, len, "noframes") ? C_RAWTEXT : C_DATA;
+  case 9:
+    return name_is(n, len, "plaintext") ? C_PLAINTEXT : C_DATA;
+  default:
+    return C_DATA;
+  }
+}
+
+static int in_foreign(const tokenizer *t) {
+  return t->foreign_depth && t->foreign[t->foreign_depth - 1].kind != F_HTML_POINT;
+}
+
+static void foreign_push(tokenizer *t, enum foreign_kind kind, const char *name, size_t len) {
+  if (t->foreign_depth == FOREIGN_MAX || len > FOREIGN_NAME_MAX)
+    return; /* deeper nesting is only seen in hostile input; treat it as HTML */
+  foreign_entry *e = &t->foreign[t->foreign_depth++];
+  e->kind = (unsigned char)kind;
+  e->name_len = (unsigned char)len;
+  memcpy(e->name, name, len);
+}
+
+/* Start tags that end foreign content (the tree builder's breakout list). */
+static int is_breakout(const tokenizer *t, const char *n, size_t len) {
+  static const char *const list[] = {
+      "b",    "big",  "blockquote", "body",    "br",     "center", "code",  "dd",   "div",
+      "dl",   "dt",   "em",         "embed",   "h1",     "h2",     "h3",    "h4",   "h5",
+      "h6",   "head", "hr",         "i",       "img",    "li",     "listing", "menu", "meta",
+      "nobr", "ol",   "p",          "pre",     "ruby",   "s",      "small", "span", "strong",
+      "strike", "sub", "sup",       "table",   "tt",     "u",      "ul",    "var",  NULL};
+  if (name_in(n, len, list))
+    return 1;
+  if (!name_is(n, len, "font"))
+    return 0;
+  for (size_t i = 0; i < t->n_recs; i++) {
+    const char *an = t->tag.data + t->recs[i].name_off;
+    size_t al = t->recs[i].name_len;
+    if (name_is(an, al, "color") || name_is(an, al, "face") || name_is(an, al, "size"))
+      return 1;
+  }
+  return 0;
+}
+
+static int is_html_point(enum foreign_kind ns, const char *n, size_t len) {
+  static const char *const svg[] = {"foreignobject", "desc", "title", NULL};
+  static const char *const math[] = {"mi", "mo", "mn", "ms", "mtext", "annotation-xml", NULL};
+  return name_in(n, len, ns == F_SVG ? svg : math);
+}
+
+static void after_start_tag(tokenizer *t, int self_closing) {
+  const char *n = t->tag.data;
+  size_t len = t->tag_name_len;
+  if (in_foreign(t)) {
+    enum foreign_kind ns = (enum foreign_kind)t->foreign[t->foreign_depth - 1].kind;
+    if (is_breakout(t, n, len)) {
+      while (in_foreign(t)) t->foreign_depth--;
+    } else if (!self_closing && (name_is(n, len, "svg") || name_is(n, len, "math"))) {
+      foreign_push(t, ns, n, len);
+    } else if (!self_closing && is_html_point(ns, n, len)) {
+      foreign_push(t, F_HTML_POINT, n, len);
+    }
+    return;
+  }
+  if (len == 3 && !self_closing && memcmp(n, "svg", 3) == 0) {
+    foreign_push(t, F_SVG, n, len);
+    return;
+  }
+  if (len == 4 && !self_closing && memcmp(n, "math", 4) == 0) {
+    foreign_push(t, F_MATH, n, len);
+    return;
+  }
+  enum content c = content_after(n, len);
+  if (c != C_DATA) {
+    t->content = c;
+    memcpy(t->end_name, n, len);
+    t->end_name_len = len;
+  }
+}
+
+/* An end tag closes the nearest matching svg/math-related element. */
+static void after_end_tag(tokenizer *t) {
+  t->content = C_DATA;
+  const char *n = t->tag.data;
+  size_t len = t->tag_name_len;
+  for (size_t i = t->foreign_depth; i > 0; i--) {
+    const foreign_entry *e = &t->foreign[i - 1];
+    if (e->name_len == len && memcmp(e->name, n, len) == 0) {
+      t->foreign_depth = i - 1;
+      return;
+    }
+    if (e->kind == F_HTML_POINT)
+      return; /* an HTML integration point is "special": the end tag stops there */
+  }
+}
+
+/* ---- tags ----------------------------------------------------------------- */
+
+static unsigned hash_name(const char *s, size_t n) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static void attr_begin(tokenizer *t, int is_end, size_t offset) {
+  t->attr_mode = ATTR_DISCARD;
+  if (is_end)
+    return; /* end tags carry no attributes (a parse error the spec ignores) */
+  if (t->n_recs >= t->max_attrs || t->tag.len >= t->max_tok) {
+    t->st->attrs_dropped++;
+    t->st->limit_hit = 1;
+    return;
+  }
+  if (t->n_recs == t->cap_recs) {
+    size_t cap = t->cap_recs ? t->cap_recs * 2 : 16;
+    attr_rec *r = realloc(t->recs, cap * sizeof *r);
+    if (!r) {
+      t->rc = -1;
+      return;
+    }
+    t->recs = r;
+    bw_html_attr *a = realloc(t->attrs, cap * sizeof *a);
+    if (!a) {
+      t->rc = -1;
+      return;
+    }
+    t->attrs = a;
+    t->cap_recs = cap;
+  }
+  t->recs[t->n_recs].name_off = t->tag.len;
+  t->recs[t->n_recs].offset = offset;
+  t->attr_mode = ATTR_KEEP;
+}
+
+static void attr_name(tokenizer *t, size_t from, size_t to) {
+  if (t->attr_mode == ATTR_KEEP)
+    sb_put_name(t, &t->tag, t->in + from, to - from);
+}
+
+/* The attribute name is complete: drop it when it repeats an earlier one. */
+static void attr_name_done(tokenizer *t) {
+  if (t->attr_mode != ATTR_KEEP)
+    return;
+  attr_rec *r = &t->recs[t->n_recs];
+  const char *name = t->tag.data + r->name_off;
+  r->name_len = t->tag.len - r->name_off;
+  r->hash = hash_name(name, r->name_len);
+  for (size_t i = 0; i < t->n_recs; i++) {
+    const attr_rec *o = &t->recs[i];
+    if (o->hash == r->hash && o->name_len == r->name_len &&
+        memcmp(t->tag.data + o->name_off, name, r->name_len) == 0) {
+      t->tag.len = r->name_off;
+      t->attr_mode = ATTR_DISCARD;
+      t->st->attrs_dropped++;
+      t->st->parse_errors++;
+      return;
+    }
+  }
+  r->val_off = t->tag.len;
+  t->n_recs++;
+}
+
+static void attr_value(tokenizer *t, const void *s, size_t n) {
+  if (t->attr_mode == ATTR_KEEP)
+    sb_put(t, &t->tag, s, n);
+}
+
+/* The byte at q inside an attribute value is '&', NUL or CR; returns the next position. */
+static size_t attr_value_special(tokenizer *t, size_t q) {
+  unsigned char c = t->in[q];
+  if (c == '&') {
+    char out[BW_HTML_REF_MAX];
+    size_t n = 0;
+    size_t used = bw_html_decode_ref((const char *)t->in + q, t->len - q, 1, out, &n,
+                                     &t->st->parse_errors);
+    if (!used) {
+      attr_value(t, "&", 1);
+      return q + 1;
+    }
+    attr_value(t, out, n);
+    return q + used;
+  }
+  if (c == '\r') {
+    attr_value(t, "\n", 1);
+    return q + 1 + (q + 1 < t->len && t->in[q + 1] == '\n');
+  }
+  t->st->parse_errors++;
+  attr_value(t, replacement_char, 3);
+  return q + 1;
+}
+
+/* Reads a value up to a byte in stop other than & NUL CR; returns its position. */
+static size_t attr_value_run(tokenizer *t, size_t q, const unsigned char *stop) {
+  for (;;) {
+    size_t r = skip(t, q, stop);
+    if (r > q)
+      attr_value(t, t->in + q, r - q);
+    if (r >= t->len)
+      return r;
+    unsigned char c = t->in[r];
+    if (c != '&' && c != '\0' && (c != '\r' || stop == uq_stop))
+      return r;
+    q = attr_value_special(t, r);
+  }
+}
+
+static void emit_tag(tokenizer *t, int is_end, int self_closing, size_t start, size_t end) {
+  flush_text(t);
+  for (size_t i = 0; i < t->n_recs; i++) {
+    const attr_rec *r = &t->recs[i];
+    size_t val_end = i + 1 < t->n_recs ? t->recs[i + 1].name_off : t->tag.len;
+    t->attrs[i] = (bw_html_attr){.name = t->tag.data + r->name_off,
+                                 .name_len = r->name_len,
+                                 .value = t->tag.data + r->val_off,
+                                 .value_len = val_end - r->val_off,
+                                 .offset = r->offset};
+  }
+  if (is_end && self_closing)
+    t->st->parse_errors++;
+  bw_html_token tok = {.type = is_end ? BW_HTML_END_TAG : BW_HTML_START_TAG,
+                       .name = t->tag.data,
+                       .name_len = t->tag_name_len,
+                       .attrs = t->n_recs ? t->attrs : NULL,
+                       .n_attrs = t->n_recs,
+                       .self_closing = self_closing,
+                       .offset = start,
+                       .end = end};
+  call(t, &tok);
+  if (is_end)
+    after_end_tag(t);
+  else
+    after_start_tag(t, self_closing);
+}
+
+/* Returned by tag_attributes when the input ends inside the tag. */
+#define EOF_IN_TAG ((size_t)-1)
+
+/*
+ * The attribute states, from "before attribute name" to the end of the tag.
+ * Returns the position after '>' and sets *self_closing, or EOF_IN_TAG when
+ * the input ends inside the tag (the spec then emits nothing).
+ */
+static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closing) {
+  const unsigned char *in = t->in;
+  size_t len = t->len;
+  for (;;) {
+    q = skip_ws(t, q);
+    if (q >= len)
+      return EOF_IN_TAG;
+    if (in[q] == '>')
+      return q + 1;
+    if (in[q] == '/') { /* self-closing start tag state */
+      if (++q >= len)
+        return EOF_IN_TAG;
+      if (in[q] == '>') {
+        *self_closing = 1;
+        return q + 1;
+      }
+      t->st->parse_errors++;
+      continue;
+    }
+    attr_begin(t, is_end, q);
+    size_t name_end = skip(t, q + 1, attrname_stop); /* a leading '=' belongs to the name */
+    attr_name(t, q, name_end);
+    attr_name_done(t);
+    q = skip_ws(t, name_end);
+    if (q >= len)
+      return EOF_IN_TAG;
+    if (in[q] != '=')
+      continue; /* '/', '>' or the next attribute: the loop handles each */
+    q = skip_ws(t, q + 1);
+    if (q >= len)
+      return EOF_IN_TAG;
+    unsigned char c = in[q];
+    if (c == '"' || c == '\'') {
+      q = attr_value_run(t, q + 1, c == '"' ? dq_stop : sq_stop);
+      if (q >= len)
+        return EOF_IN_TAG;
+      q++;
+      if (q < len && !is_ws[in[q]] && in[q] != '/' && in[q] != '>')
+        t->st->parse_errors++; /* missing whitespace between attributes */
+    } else if (c == '>') {
+      t->st->parse_errors++; /* missing attribute value */
+      return q + 1;
+    } else {
+      q = attr_value_run(t, q, uq_stop);
+    }
+  }
+}
+
+/* A tag whose name starts at q (the '<' is at start). */
+static void parse_tag(tokenizer *t, size_t start, size_t q, int is_end) {
+  t->tag.len = 0;
+  t->n_recs = 0;
+  size_t name_end = skip(t, q, tagname_stop);
+  sb_put_name(t, &t->tag, t->in + q, name_end - q);
+  t->tag_name_len = t->tag.len;
+  int self_closing = 0;
+  size_t end = tag_attributes(t, name_end, is_end, &self_closing);
+  if (end == EOF_IN_TAG) {
+    t->st->parse_errors++; /* the spec drops a tag cut by the end of input */
+    t->p = t->len;
+    return;
+  }
+  t->p = end;
+  emit_tag(t, is_end, self_closing, start, end);
+}
+
+/* ---- comments, doctype, CDATA --------------------------------------------- */
+
+static void bogus_comment(tokenizer *t, size_t start, size_t q) {
+  const unsigned char *gt = memchr(t->in + q, '>', t->len - q);
+  size_t data_end = gt ? (size_t)(gt - t->in) : t->len;
+  t->misc.len = 0;
+  sb_put_clean(t, &t->misc, t->in + q, data_end - q);
+  t->p = gt ? data_end + 1 : t->len;
+  emit_data_token(t, BW_HTML_COMMENT, NULL, 0, start, t->p);
+}
+
+/* Trailing "-", "--" or "--!" that an unterminated comment's states swallow. */
+static size_t comment_eof_end(const unsigned char *in, size_t q, size_t end) {
+  if (end - q >= 3 && in[end - 1] == '!' && in[end - 2] == '-' && in[end - 3] == '-')
+    return end - 3;
+  for (int i = 0; i < 2 && end > q && in[end - 1] == '-'; i++) end--;
+  return end;
+}
+
+/* A comment whose data starts at q, just after "<!--". */
+static void comment(tokenizer *t, size_t start, size_t q) {
+  const unsigned char *in = t->in;
+  size_t len = t->len, data_end = q, end;
+  if (q < len && in[q] == '>') { /* "<!-->" */
+    t->st->parse_errors++;
+    end = q + 1;
+  } else if (q + 1 < len && in[q] == '-' && in[q + 1] == '>') { /* "<!--->" */
+    t->st->parse_errors++;
+    end = q + 2;
+  } else {
+    size_t r = q;
+    for (;;) {
+      const unsigned char *dash = memchr(in + r, '-', len - r);
+      if (!dash) {
+        t->st->parse_errors++; /* eof-in-comment */
+        data_end = comment_eof_end(in, q, len);
+        end = len;
+        break;
+      }
+      r = (size_t)(dash - in);
+      if (r + 2 < len && in[r + 1] == '-' && in[r + 2] == '>') {
+        data_end = r;
+        end = r + 3;
+        break;
+      }
+      if (r + 3 < len && in[r + 1] == '-' && in[r + 2] == '!' && in[r + 3] == '>') {
+        t->st->parse_errors++; /* incorrectly closed comment */
+        data_end = r;
+        end = r + 4;
+        break;
+      }
+      r++;
+    }
+  }
+  t->misc.len = 0;
+  sb_put_clean(t, &t->misc, in + q, data_end - q);
+  t->p = end;
+  emit_data_token(t, BW_HTML_COMMENT, NULL, 0, start, end);
+}
+
+/* A DOCTYPE; q is just after the word. Only the name is kept. */
+static void doctype(tokenizer *t, size_t start, size_t q) {
+  size_t len = t->len;
+  q = skip_ws(t, q);
+  size_t name_end = skip(t, q, doctype_name_stop);
+  t->misc.len = 0;
+  sb_put_name(t, &t->misc, t->in + q, name_end - q);
+  const unsigned char *gt = memchr(t->in + name_end, '>', len - name_end);
+  t->p = gt ? (size_t)(gt - t->in) + 1 : len;
+  if (!gt)
+    t->st->parse_errors++;
+  size_t name_len = t->misc.len;
+  /* The token carries the name as its name; it has no data. */
+  const char *name = name_len ? t->misc.data : "";
+  t->misc.len = 0;
+  emit_data_token(t, BW_HTML_DOCTYPE, name, name_len, start, t->p);
+}
+
+/* A CDATA section in foreign content: its text is characters, undecoded. */
+static void cdata(tokenizer *t, size_t q) {
+  const unsigned char *in = t->in;
+  size_t r = q, end = t->len, data_end = t->len;
+  while (r + 3 <= t->len) {
+    const unsigned char *b = memchr(in + r, ']', t->len - r);
+    if (!b)
+      break;
+    r = (size_t)(b - in);
+    if (r + 3 <= t->len && in[r + 1] == ']' && in[r + 2] == '>') {
+      data_end = r;
+      end = r + 3;
+      break;
+    }
+    r++;
+  }
+  size_t i = q;
+  while (i < data_end && !t->rc) {
+    size_t j = i;
+    while (j < data_end && !plain_stop[in[j]]) j++;
+    text_raw(t, i, j);
+    if (j == data_end)
+      break;
+    t->p = j;
+    text_special(t);
+    i = t->p < data_end ? t->p : data_end;
+  }
+  t->p = end;
+}
+
+static int match_ci(const tokenizer *t, size_t q, const char *lit) {
+  size_t n = strlen(lit);
+  if (q + n > t->len)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (lower(t->in[q + i]) != (unsigned char)lit[i])
+      return 0;
+  return 1;
+}
+
+/* "<!" at start. */
+static void markup_declaration(tokenizer *t, size_t start) {
+  size_t q = start + 2;
+  if (q + 2 <= t->len && t->in[q] == '-' && t->in[q + 1] == '-')
+    comment(t, start, q + 2);
+  else if (match_ci(t, q, "doctype"))
+    doctype(t, start, q + 7);
+  else if (q + 7 <= t->len && memcmp(t->in + q, "[CDATA[", 7) == 0 && in_foreign(t))
+    cdata(t, q + 7);
+  else {
+    t->st->parse_errors++;
+    bogus_comment(t, start, q);
+  }
+}
+
+/* The '<' at t->p in the data state. */
+static void tag_open(tokenizer *t) {
+  size_t p = t->p, len = t->len;
+  const unsigned char *in = t->in;
+  unsigned char c = p + 1 < len ? in[p + 1] : 0;
+  if (p + 1 < len && is_alpha(c)) {
+    parse_tag(t, p, p + 1, 0);
+  } else if (c == '/' && p + 2 < len) {
+    unsigned char c2 = in[p + 2];
+    if (is_alpha(c2)) {
+      parse_tag(t, p, p + 2, 1);
+    } else if (c2 == '>') {
+      t->st->parse_errors++; /* "</>" is dropped */
+      t->p = p + 3;
+    } else {
+      t->st->parse_errors++;
+      bogus_comment(t, p, p + 2);
+    }
+  } else if (c == '/') {
+    text_raw(t, p, len); /* "</" at the end of input */
+    t->p = len;
+  } else if (c == '!' && p + 1 < len) {
+    markup_declaration(t, p);
+  } else if (c == '?' && p + 1 < len) {
+    t->st->parse_errors++;
+    bogus_comment(t, p, p + 1);
+  } else {
+    t->st->parse_errors++;
+    text_raw(t, p, p + 1);
+    t->p = p + 1;
+  }
+}
+
+/* ---- the content models ---------------------------------------------------- */
+
+static void scan_data(tokenizer *t) {
+  while (t->p < t->len && !t->rc && t->content == C_DATA) {
+    size_t q = skip(t, t->p, data_stop);
+    text_raw(t, t->p, q);
+    t->p = q;
+    if (q >= t->len)
+      return;
+    unsigned char c = t->in[q];
+    if (c == '<')
+      tag_open(t);
+    else if (c == '&')
+      text_charref(t);
+    else
+      text_special(t);
+  }
+}
+
+/* Whether "</" + the appropriate end tag name + [ws / >] starts at p. */
+static int end_tag_here(const tokenizer *t, size_t p) {
+  size_t n = t->end_name_len;
+  if (p + 2 + n >= t->len || t->in[p + 1] != '/')
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (lower(t->in[p + 2 + i]) != (unsigned char)t->end_name[i])
+      return 0;
+  unsigned char c = t->in[p + 2 + n];
+  return is_ws[c] || c == '/' || c == '>';
+}
+
+/* RCDATA (references decoded) and RAWTEXT. */
+static void scan_raw(tokenizer *t) {
+  const unsigned char *stop = t->content == C_RCDATA ? rcdata_stop : rawtext_stop;
+  while (t->p < t->len && !t->rc) {
+    size_t q = skip(t, t->p, stop);
+    text_raw(t, t->p, q);
+    t->p = q;
+    if (q >= t->len)
+      return;
+    unsigned char c = t->in[q];
+    if (c == '<') {
+      if (end_tag_here(t, q)) {
+        parse_tag(t, q, q + 2, 1);
+        return;
+      }
+      text_raw(t, q, q + 1);
+      t->p = q + 1;
+    } else if (c == '&') {
+      text_charref(t);
+    } else {
+      text_special(t);
+    }
+  }
+}
+
+static void scan_plaintext(tokenizer *t) {
+  while (t->p < t->len && !t->rc) {
+    size_t q = skip(t, t->p, plain_stop);
+    text_raw(t, t->p, q);
+    t->p = q;
+    if (q < t->len)
+      text_special(t);
+  }
+}
+
+/* The script data states, grouped: plain, escaped ("<!--") and double escaped. */
+enum script_state { SD, ESC, ESC_DASH, ESC_DASH_DASH, DESC, DESC_DASH, DESC_DASH_DASH };
+
+/* Length of the run of ASCII letters at q, and whether it spells "script". */
+static size_t alpha_run(const tokenizer *t, size_t q, int *is_script) {
+  size_t r = q;
+  while (r < t->len && is_alpha(t->in[r])) r++;
+  *is_script = r - q == 6 && match_ci(t, q, "script");
+  return r - q;
+}
+
+/* The state after '<' at q in an escaped state; *q is moved past what was read. */
+static enum script_state script_escaped_lt(const tokenizer *t, size_t *q, int double_escaped) {
+  size_t p = *q, len = t->len;
+  int is_script;
+  if (!double_escaped && p + 1 < len && is_alpha(t->in[p + 1])) {
+    size_t n = alpha_run(t, p + 1, &is_script);
+    unsigned char c = p + 1 + n < len ? t->in[p + 1 + n] : 0;
+    *q = p + 1 + n;
+    return is_script && (is_ws[c] || c == '/' || c == '>') ? DESC : ESC;
+  }
+  if (double_escaped && p + 1 < len && t->in[p + 1] == '/') {
+    size_t n = alpha_run(t, p + 2, &is_script);
+    unsigned char c = p + 2 + n < len ? t->in[p + 2 + n] : 0;
+    *q = p + 2 + n;
+    return is_script && (is_ws[c] || c == '/' || c == '>') ? ESC : DESC;
+  }
+  *q = p + 1;
+  return double_escaped ? DESC : ESC;
+}
+
+static enum script_state script_step(enum script_state s, unsigned char c) {
+  int dbl = s >= DESC;
+  enum script_state base = dbl ? DESC : ESC;
+  if (c == '-')
+    return s == ESC || s == DESC ? base + 1 : base + 2;
+  if (c == '>' && (s == ESC_DASH_DASH || s == DESC_DASH_DASH))
+    return SD;
+  return base;
+}
+
+static void scan_script(tokenizer *t) {
+  const unsigned char *in = t->in;
+  size_t len = t->len, q = t->p, run = t->p;
+  enum script_state s = SD;
+  while (q < len && !t->rc) {
+    if (s == SD || s == ESC || s == DESC)
+      q = skip(t, q, s == SD ? rawtext_stop : escaped_stop);
+    if (q >= len)
+      break;
+    unsigned char c = in[q];
+    if (c == '\0' || c == '\r') {
+      text_raw(t, run, q);
+      t->p = q;
+      text_special(t);
+      q = run = t->p;
+      if (s != SD)
+        s = script_step(s, 'x');
+    } else if (c == '<' && s < DESC && end_tag_here(t, q)) {
+      text_raw(t, run, q);
+      parse_tag(t, q, q + 2, 1);
+      return;
+    } else if (c == '<' && s == SD) {
+      int open = q + 3 < len && in[q + 1] == '!' && in[q + 2] == '-' && in[q + 3] == '-';
+      s = open ? ESC_DASH_DASH : SD;
+      q += open ? 4 : 1;
+    } else if (c == '<') {
+      s = script_escaped_lt(t, &q, s >= DESC);
+    } else {
+      s = script_step(s, c);
+      q++;
+    }
+  }
+  text_raw(t, run, q < len ? q : len);
+  t->p = len;
+}
+
+/* ---- entry point ------------------------------------------------------------- */
+
+int bw_html_tokenize(const char *input, size_t len, const bw_html_opts *opts,
+                     bw_html_token_fn fn, void *ctx, bw_html_stats *stats) {
+  bw_html_stats local_stats;
+  tokenizer t = {.in = (const unsigned char *)input, .len = len, .fn = fn, .ctx = ctx};
+  t.st = stats ? stats : &local_stats;
+  memset(t.st, 0, sizeof *t.st);
+  t.max_attrs = opts && opts->max_attrs ? opts->max_attrs : DEFAULT_MAX_ATTRS;
+  t.max_tok = opts && opts->max_token_bytes ? opts->max_token_bytes : DEFAULT_MAX_TOKEN;
+  if (t.max_tok < MIN_MAX_TOKEN)
+    t.max_tok = MIN_MAX_TOKEN;
+  while (t.p < len && !t.rc) {
+    switch (t.content) {
+    case C_DATA:
+      scan_data(&t);
+      break;
+    case C_RCDATA:
+    case C_RAWTEXT:
+      scan_raw(&t);
+      break;
+    case C_SCRIPT:
+      scan_script(&t);
+      break;
+    case C_PLAINTEXT:
+      scan_plaintext(&t);
+      break;
+    }
+  }
+  flush_text(&t);
+  free(t.text.data);
+  free(t.tag.data);
+  free(t.misc.data);
+  free(t.recs);
+  free(t.attrs);
+  return t.rc;
+}

@@ -1,0 +1,179 @@
+/*
+ * decode.c - charset conversion to UTF-8 and attachment digests.
+ *
+ * Charset conversion goes through GMime's iconv layer, which knows the
+ * aliases mail actually uses (e.g. "gb2312" -> GBK, "ks_c_5601-1987") and
+ * caches converters. Whatever cannot be converted ends up as U+FFFD, as a
+ * mail client would show it, so detectors always see valid UTF-8: no input
+ * byte is ever dropped silently (dropping bytes would let a sender splice
+ * words together that a client shows apart).
+ *
+ * Text without a charset, or labelled us-ascii but holding 8-bit bytes, is
+ * read as UTF-8 when all of it is valid UTF-8 (what mail clients do, and what
+ * today's senders mean); otherwise its 8-bit bytes become U+FFFD, because any
+ * other guess would invent characters the sender may not have meant.
+ */
+#include "mime/decode.h"
+
+#include <errno.h>
+#include <gmime/gmime.h>
+#include <string.h>
+#include <strings.h>
+
+#include "beaconwatch.h"
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD in UTF-8 */
+
+static int is_utf8_label(const char *charset) {
+  return strcasecmp(charset, "utf-8") == 0 || strcasecmp(charset, "utf8") == 0;
+}
+
+static int is_ascii_label(const char *charset) {
+  return strcasecmp(charset, "us-ascii") == 0 || strcasecmp(charset, "ascii") == 0 ||
+         strcasecmp(charset, "ANSI_X3.4-1968") == 0;
+}
+
+/* Range the byte after lead byte c must fall in (RFC 3629: no overlongs, surrogates, > U+10FFFF). */
+static void utf8_second_range(unsigned char c, unsigned char *lo, unsigned char *hi) {
+  *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+}
+
+/*
+ * Length of the UTF-8 sequence at s. When it is invalid, *valid is 0 and the
+ * length is that of its maximal valid prefix (at least 1), which is replaced
+ * by a single U+FFFD as the Unicode standard and the WHATWG decoder do.
+ */
+static size_t utf8_sequence_length(const unsigned char *s, size_t avail, int *valid) {
+  unsigned char c = s[0];
+  *valid = 1;
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4) {
+    *valid = 0;
+    return 1;
+  }
+  unsigned char lo, hi;
+  utf8_second_range(c, &lo, &hi);
+  size_t i = 1;
+  for (; i < n && i < avail; i++) {
+    unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+    if (s[i] < min || s[i] > max) break;
+  }
+  if (i < n) *valid = 0;
+  return i;
+}
+
+/*
+ * Copies UTF-8 text, replacing each invalid sequence by U+FFFD (NUL bytes are
+ * kept). With strict_8bit, any invalid sequence makes every 8-bit byte U+FFFD:
+ * the text was not UTF-8 at all, so its valid-looking sequences are accidents.
+ */
+static int copy_as_utf8(bw_arena *a, const char *in, size_t len, int strict_8bit, const char **out,
+                        size_t *out_len) {
+  if (len == 0 || g_utf8_validate_len(in, len, NULL)) {
+    *out = bw_arena_strndup(a, len ? in : "", len);
+    *out_len = len;
+    return *out ? BW_OK : BW_ENOMEM;
+  }
+  char *dst = bw_arena_alloc(a, len * 3 + 1);
+  if (!dst) return BW_ENOMEM;
+  const unsigned char *s = (const unsigned char *)in;
+  size_t o = 0;
+  for (size_t i = 0; i < len;) {
+    int valid;
+    size_t n = strict_8bit ? 1 : utf8_sequence_length(s + i, len - i, &valid);
+    if (strict_8bit) valid = s[i] < 0x80;
+    if (valid) {
+      memcpy(dst + o, s + i, n);
+      o += n;
+    } else {
+      memcpy(dst + o, REPLACEMENT, 3);
+      o += 3;
+    }
+    i += n;
+  }
+  dst[o] = '\0';
+  *out = dst;
+  *out_len = o;
+  return BW_OK;
+}
+
+/* Appends what iconv wrote into chunk, then resets the output window. */
+static void flush_chunk(GByteArray *out, char *chunk, size_t size, char **outbuf, size_t *outleft) {
+  g_byte_array_append(out, (const guint8 *)chunk, (guint)(size - *outleft));
+  *outbuf = chunk;
+  *outleft = size;
+}
+
+/* Converts to UTF-8 with cd; each byte iconv rejects (or a truncated tail) becomes U+FFFD. */
+static GByteArray *iconv_to_utf8(iconv_t cd, const char *in, size_t len) {
+  GByteArray *out = g_byte_array_sized_new((guint)(len + len / 2 + 16));
+  char chunk[4096];
+  char *inbuf = (char *)in, *outbuf = chunk;
+  size_t inleft = len, outleft = sizeof(chunk);
+  iconv(cd, NULL, NULL, NULL, NULL);
+  while (inleft > 0) {
+    size_t rc = iconv(cd, &inbuf, &inleft, &outbuf, &outleft);
+    int err = errno;
+    flush_chunk(out, chunk, sizeof(chunk), &outbuf, &outleft);
+    if (rc != (size_t)-1 || err == E2BIG) continue;
+    /* EILSEQ (invalid input) or EINVAL (incomplete sequence at the end). */
+    g_byte_array_append(out, (const guint8 *)REPLACEMENT, 3);
+    inbuf++;
+    inleft--;
+  }
+  iconv(cd, NULL, NULL, &outbuf, &outleft); /* shift back to the initial state */
+  flush_chunk(out, chunk, sizeof(chunk), &outbuf, &outleft);
+  return out;
+}
+
+/* Charset label without surrounding spaces or quotes ("\"iso-8859-1 \"" -> "iso-8859-1"). */
+static const char *clean_label(bw_arena *a, const char *declared) {
+  while (*declared == ' ' || *declared == '\t' || *declared == '"' || *declared == '\'') declared++;
+  size_t n = strlen(declared);
+  while (n && (declared[n - 1] == ' ' || declared[n - 1] == '\t' || declared[n - 1] == '"' ||
+               declared[n - 1] == '\''))
+    n--;
+  return bw_arena_strndup(a, declared, n);
+}
+
+int bw_decode_text(bw_arena *a, const char *in, size_t len, const char *declared,
+                   const char **out, size_t *out_len, const char **used) {
+  const char *label = declared ? clean_label(a, declared) : NULL;
+  if (declared && !label) return BW_ENOMEM;
+  if (!label || !*label || is_ascii_label(label)) {
+    *used = "utf-8";
+    return copy_as_utf8(a, in, len, 1, out, out_len);
+  }
+  if (is_utf8_label(label)) {
+    *used = "utf-8";
+    return copy_as_utf8(a, in, len, 0, out, out_len);
+  }
+  iconv_t cd = g_mime_iconv_open("UTF-8", g_mime_charset_iconv_name(label));
+  if (cd == (iconv_t)-1) {
+    /* Unknown charset label: treated like a missing one. */
+    *used = "utf-8";
+    return copy_as_utf8(a, in, len, 1, out, out_len);
+  }
+  GByteArray *converted = iconv_to_utf8(cd, len ? in : "", len);
+  g_mime_iconv_close(cd);
+  *used = bw_arena_strdup(a, g_mime_charset_canon_name(label));
+  int rc = copy_as_utf8(a, (const char *)converted->data, converted->len, 0, out, out_len);
+  g_byte_array_free(converted, TRUE);
+  return rc;
+}
+static void checksum_hex(GChecksumType type, const unsigned char *data, size_t len, char *out,
+                         size_t out_size) {
+  GChecksum *c = g_checksum_new(type);
+  g_checksum_update(c, data, (gssize)len);
+  g_strlcpy(out, g_checksum_get_string(c), out_size);
+  g_checksum_free(c);
+}
+
+void bw_decode_digests(const unsigned char *data, size_t len, char md5[33], char sha1[41],
+                       char sha256[65]) {
+  checksum_hex(G_CHECKSUM_MD5, data, len, md5, 33);
+  checksum_hex(G_CHECKSUM_SHA1, data, len, sha1, 41);
+  checksum_hex(G_CHECKSUM_SHA256, data, len, sha256, 65);
+}

@@ -1,0 +1,424 @@
+/*
+ * view.c - builds the message view (view.h) from one message with GMime.
+ *
+ * GMime does the MIME parsing (headers, RFC 2047/2231, multipart boundaries,
+ * transfer encodings). This file walks GMime's object tree once, applies the
+ * limits, converts text to UTF-8, hashes attachments, turns GMime's parser
+ * warnings into parse_defect findings (malformed structure is an evasion
+ * signal: it makes filters and mail clients disagree), and copies everything
+ * into the arena so GMime's objects can be dropped before detection starts.
+ */
+#include "mime/view.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mime/decode.h"
+
+/* State shared by the walk over one message. */
+typedef struct view_builder {
+  bw_view *view;
+  bw_arena *arena;
+  bw_findings *findings;
+  const bw_limits *limits;
+  bw_ptrvec parts;
+  size_t decoded_total;
+  int parts_limit_reported;
+  int decoded_limit_reported;
+  int depth_limit_reported;
+  size_t header_bytes;
+  int header_limit_reported;
+  size_t defects;
+} view_builder;
+
+/* Past this many parse_defect findings further defects are only counted. */
+enum { MAX_DEFECT_FINDINGS = 32 };
+
+static const char *parser_warning_name(GMimeParserWarning code) {
+  switch (code) {
+  case GMIME_WARN_DUPLICATED_HEADER: return "duplicated_header";
+  case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated_parameter";
+  case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded_8bit_header";
+  case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid_content_type";
+  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid_rfc2047_header_value";
+  case GMIME_WARN_MALFORMED_MULTIPART: return "malformed_multipart";
+  case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated_message";
+  case GMIME_WARN_MALFORMED_MESSAGE: return "malformed_message";
+  case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid_header_name";
+  case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting_header";
+  case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting_parameter";
+  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart_without_boundary";
+  case GMIME_WARN_INVALID_PARAMETER: return "invalid_parameter";
+  case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid_address_list";
+  case GMIME_CRIT_NESTING_OVERFLOW: return "nesting_overflow";
+  case GMIME_WARN_PART_WITHOUT_CONTENT: return "part_without_content";
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part_without_headers_or_content";
+  }
+  return "unknown_defect";
+}
+
+/* GMime's CRIT_* warnings mean parts of the input may be read differently by other software. */
+static bw_severity parser_warning_severity(GMimeParserWarning code) {
+  switch (code) {
+  case GMIME_CRIT_INVALID_HEADER_NAME:
+  case GMIME_CRIT_CONFLICTING_HEADER:
+  case GMIME_CRIT_CONFLICTING_PARAMETER:
+  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+  case GMIME_CRIT_NESTING_OVERFLOW:
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return BW_SEVERITY_MEDIUM;
+  default: return BW_SEVERITY_LOW;
+  }
+}
+
+static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+                              gpointer user_data) {
+  view_builder *b = user_data;
+  b->defects++;
+  if (b->defects > MAX_DEFECT_FINDINGS) return;
+  bw_finding *f = bw_findings_add(b->findings, "parse_defect", "mime", parser_warning_severity(code),
+                                  NULL, "MIME parser: %s", parser_warning_name(code));
+  bw_finding_add_evidence(b->findings, f, "defect", parser_warning_name(code));
+  if (offset >= 0) {
+    char num[32];
+    snprintf(num, sizeof(num), "%lld", (long long)offset);
+    bw_finding_add_evidence(b->findings, f, "offset", num);
+  }
+  if (item) {
+    /* Items can be whole header values; evidence needs only enough to recognise it. */
+    char *excerpt = bw_arena_strndup(b->arena, item, strnlen(item, 200));
+    bw_finding_add_evidence(b->findings, f, "item", excerpt);
+  }
+}
+
+/* ---- headers and addresses ---------------------------------------------- */
+
+static const char *arena_lower(bw_arena *a, const char *s) {
+  if (!s) return NULL;
+  char *out = bw_arena_strdup(a, s);
+  if (!out) return NULL;
+  for (char *p = out; *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  return out;
+}
+
+static int copy_headers(view_builder *b, GMimeHeaderList *list, bw_header **out, size_t *n_out,
+                        const char *where) {
+  int count = list ? g_mime_header_list_get_count(list) : 0;
+  *out = count ? bw_arena_calloc(b->arena, (size_t)count, sizeof(bw_header)) : NULL;
+  if (count && !*out) return BW_ENOMEM;
+  size_t n = 0;
+  for (int i = 0; i < count; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+    const char *raw = g_mime_header_get_raw_value(h);
+    const char *name = g_mime_header_get_name(h);
+    size_t bytes = strlen(name) + (raw ? strlen(raw) : 0) + 2;
+    if (b->header_bytes + bytes > b->limits->max_header_bytes) {
+      if (!b->header_limit_reported) {
+        bw_findings_limit(b->findings, where, "header-bytes", b->limits->max_header_bytes,
+                          "later headers were not read");
+        b->header_limit_reported = 1;
+      }
+      break;
+    }
+    b->header_bytes += bytes;
+    bw_header *dst = &(*out)[n++];
+    dst->name = bw_arena_strdup(b->arena, name);
+    dst->raw = bw_arena_strdup(b->arena, raw ? raw : "");
+    const char *value = g_mime_header_get_value(h);
+    dst->value = bw_arena_strdup(b->arena, value ? value : "");
+    if (!dst->name || !dst->raw || !dst->value) return BW_ENOMEM;
+  }
+  *n_out = n;
+  return BW_OK;
+}
+
+static const char *address_domain(bw_arena *a, const char *addr) {
+  const char *at = addr ? strrchr(addr, '@') : NULL;
+  return at && at[1] ? arena_lower(a, at + 1) : NULL;
+}
+
+static void count_mailboxes(InternetAddressList *list, size_t *n) {
+  int count = list ? internet_address_list_length(list) : 0;
+  for (int i = 0; i < count; i++) {
+    InternetAddress *ia = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(ia))
+      count_mailboxes(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), n);
+    else
+      (*n)++;
+  }
+}
+
+static void fill_mailboxes(bw_arena *a, InternetAddressList *list, bw_address_list *out) {
+  int count = list ? internet_address_list_length(list) : 0;
+  for (int i = 0; i < count; i++) {
+    InternetAddress *ia = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+      fill_mailboxes(a, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out);
+      continue;
+    }
+    bw_address *dst = &out->items[out->n++];
+    const char *name = internet_address_get_name(ia);
+    dst->name = name && *name ? bw_arena_strdup(a, name) : NULL;
+    dst->address = bw_arena_strdup(a, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+    dst->domain = address_domain(a, dst->address);
+  }
+}
+
+static int copy_addresses(bw_arena *a, InternetAddressList *list, bw_address_list *out) {
+  size_t n = 0;
+  count_mailboxes(list, &n);
+  out->n = 0;
+  out->items = n ? bw_arena_calloc(a, n, sizeof(bw_address)) : NULL;
+  if (n && !out->items) return BW_ENOMEM;
+  fill_mailboxes(a, list, out);
+  return BW_OK;
+}
+
+/* Delivered-To and X-Original-To are not parsed by GMime's message API. */
+static int parse_address_header(bw_arena *a, GMimeParserOptions *opts, const char *value,
+                                bw_address_list *out) {
+  if (!value) return BW_OK;
+  InternetAddressList *list = internet_address_list_parse(opts, value);
+  int rc = copy_addresses(a, list, out);
+  if (list) g_object_unref(list);
+  return rc;
+}
+
+static const char *strip_angles(bw_arena *a, const char *s) {
+  if (!s) return NULL;
+  while (*s == ' ' || *s == '\t' || *s == '<') s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '>')) n--;
+  return bw_arena_strndup(a, s, n);
+}
+
+const bw_header *bw_view_header(const bw_view *v, const char *name) {
+  for (size_t i = 0; i < v->n_headers; i++)
+    if (strcasecmp(v->headers[i].name, name) == 0) return &v->headers[i];
+  return NULL;
+}
+
+static const char *format_date(bw_arena *a, GMimeMessage *m, const bw_view *v) {
+  GDateTime *dt = g_mime_message_get_date(m);
+  if (dt) {
+    gchar *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+    const char *out = bw_arena_strdup(a, s);
+    g_free(s);
+    return out;
+  }
+  const bw_header *h = bw_view_header(v, "Date");
+  return h ? h->value : NULL;
+}
+
+static int collect_auth_results(view_builder *b) {
+  bw_view *v = b->view;
+  size_t n = 0;
+  for (size_t i = 0; i < v->n_headers; i++)
+    if (strcasecmp(v->headers[i].name, "Authentication-Results") == 0) n++;
+  if (!n) return BW_OK;
+  v->auth = bw_arena_calloc(b->arena, n, sizeof(bw_auth_results));
+  if (!v->auth) return BW_ENOMEM;
+  for (size_t i = 0; i < v->n_headers; i++) {
+    if (strcasecmp(v->headers[i].name, "Authentication-Results") != 0) continue;
+    bw_auth_results *ar = &v->auth[v->n_auth];
+    if (bw_auth_results_parse(v->headers[i].value, b->arena, ar) != BW_OK) return BW_ENOMEM;
+    ar->index = (int)v->n_auth++;
+  }
+  return BW_OK;
+}
+
+/* ---- parts ---------------------------------------------------------------- */
+
+static int is_body_text(const bw_part *p) {
+  return strcmp(p->content_type, "text/plain") == 0 || strcmp(p->content_type, "text/html") == 0;
+}
+
+static void note_decoded_limit(view_builder *b, const bw_part *p) {
+  if (b->decoded_limit_reported) return;
+  bw_findings_limit(b->findings, p->id, "decoded-bytes", b->limits->max_decoded_bytes,
+                    "this and later parts were not decoded");
+  b->decoded_limit_reported = 1;
+}
+
+static int decode_leaf(view_builder *b, GMimePart *gpart, bw_part *p) {
+  GMimeDataWrapper *content = g_mime_part_get_content(gpart);
+  if (!content) return BW_OK;
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream(content);
+  gint64 encoded_len = encoded ? g_mime_stream_length(encoded) : 0;
+  /* Decoding never grows base64/QP/uuencode, so the encoded size bounds the cost up front. */
+  if (encoded_len < 0 || b->decoded_total + (size_t)encoded_len > b->limits->max_decoded_bytes) {
+    note_decoded_limit(b, p);
+    return BW_OK;
+  }
+  GMimeStream *mem = g_mime_stream_mem_new();
+  g_mime_data_wrapper_write_to_stream(content, mem);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+  /* An empty part has no buffer at all; give the decoders an empty string instead. */
+  const char *decoded = bytes->len ? (const char *)bytes->data : "";
+  int rc = BW_OK;
+  p->raw_len = bytes->len;
+  b->decoded_total += bytes->len;
+  p->decoded = 1;
+  if (strncmp(p->content_type, "text/", 5) == 0 && !p->is_attachment) {
+    rc = bw_decode_text(b->arena, decoded, bytes->len, p->charset_declared,
+                        &p->data, &p->data_len, &p->charset_used);
+  } else {
+    p->data = bw_arena_strndup(b->arena, decoded, bytes->len);
+    p->data_len = bytes->len;
+    if (!p->data) rc = BW_ENOMEM;
+  }
+  if (rc == BW_OK && p->is_attachment) bw_decode_digests((const unsigned char *)decoded, bytes->len, p->md5, p->sha1, p->sha256);
+  g_object_unref(mem);
+  return rc;
+}
+
+static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
+  GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+  const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+  char *mime = bw_arena_printf(b->arena, "%s/%s", type ? type : "application",
+                               sub ? sub : "octet-stream");
+  p->content_type = arena_lower(b->arena, mime);
+  p->charset_declared = bw_arena_strdup(b->arena, g_mime_object_get_content_type_parameter(obj, "charset"));
+  p->disposition = arena_lower(b->arena, g_mime_object_get_disposition(obj));
+  p->content_id = bw_arena_strdup(b->arena, g_mime_object_get_content_id(obj));
+  const char *cte = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
+  if (cte) {
+    while (*cte == ' ' || *cte == '\t') cte++;
+    p->transfer_encoding = arena_lower(b->arena, cte);
+  }
+  if (GMIME_IS_PART(obj)) {
+    p->filename = bw_arena_strdup(b->arena, g_mime_part_get_filename(GMIME_PART(obj)));
+    p->content_location = bw_arena_strdup(b->arena, g_mime_part_get_content_location(GMIME_PART(obj)));
+  }
+}
+
+static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int depth);
+
+static int walk_children(view_builder *b, bw_part *p, GMimeObject **kids, int n) {
+  p->children = n ? bw_arena_calloc(b->arena, (size_t)n, sizeof(bw_part *)) : NULL;
+  if (n && !p->children) return BW_ENOMEM;
+  for (int i = 0; i < n; i++) {
+    if (b->parts.len >= b->limits->max_parts) {
+      if (!b->parts_limit_reported) {
+        bw_findings_limit(b->findings, p->id, "parts", b->limits->max_parts, "later parts were not read");
+        b->parts_limit_reported = 1;
+      }
+      break;
+    }
+    char *child_id = bw_arena_printf(b->arena, "%s.%d", p->id, i + 1);
+    bw_part *child = child_id ? walk(b, kids[i], child_id, p->depth + 1) : NULL;
+    if (!child) return BW_ENOMEM;
+    p->children[p->n_children++] = child;
+  }
+  return BW_OK;
+}
+
+static int walk_container(view_builder *b, GMimeObject *obj, bw_part *p) {
+  if ((size_t)p->depth >= b->limits->max_depth) {
+    if (!b->depth_limit_reported) {
+      bw_findings_limit(b->findings, p->id, "depth", b->limits->max_depth, "deeper parts were not read");
+      b->depth_limit_reported = 1;
+    }
+    return BW_OK;
+  }
+  if (p->is_multipart) {
+    GMimeMultipart *mp = GMIME_MULTIPART(obj);
+    int n = g_mime_multipart_get_count(mp);
+    GMimeObject **kids = n ? g_new(GMimeObject *, n) : NULL;
+    for (int i = 0; i < n; i++) kids[i] = g_mime_multipart_get_part(mp, i);
+    int rc = walk_children(b, p, kids, n);
+    g_free(kids);
+    return rc;
+  }
+  GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+  if (!inner) return BW_OK;
+  int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(inner)), &p->headers,
+                        &p->n_headers, p->id);
+  GMimeObject *body = g_mime_message_get_mime_part(inner);
+  if (rc != BW_OK || !body) return rc;
+  return walk_children(b, p, &body, 1);
+}
+
+static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int depth) {
+  bw_part *p = bw_arena_calloc(b->arena, 1, sizeof(*p));
+  if (!p || bw_ptrvec_push(b->arena, &b->parts, p) != 0) return NULL;
+  p->id = id;
+  p->depth = depth;
+  read_part_headers(b, obj, p);
+  if (!p->content_type) return NULL;
+  p->is_multipart = GMIME_IS_MULTIPART(obj);
+  p->is_message = GMIME_IS_MESSAGE_PART(obj);
+  if (p->is_multipart || p->is_message) return walk_container(b, obj, p) == BW_OK ? p : NULL;
+  if (!GMIME_IS_PART(obj)) return p;
+  p->is_attachment = (p->disposition && strcmp(p->disposition, "attachment") == 0) ||
+                     p->filename != NULL || !is_body_text(p);
+  return decode_leaf(b, GMIME_PART(obj), p) == BW_OK ? p : NULL;
+}
+
+/* ---- the message ---------------------------------------------------------- */
+
+static int read_message_headers(view_builder *b, GMimeMessage *m, GMimeParserOptions *opts) {
+  bw_view *v = b->view;
+  bw_arena *a = b->arena;
+  int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(m)), &v->headers, &v->n_headers, NULL);
+  if (rc != BW_OK) return rc;
+  v->message_id = bw_arena_strdup(a, g_mime_message_get_message_id(m));
+  v->subject = bw_arena_strdup(a, g_mime_message_get_subject(m));
+  v->date = format_date(a, m, v);
+  const bw_header *rp = bw_view_header(v, "Return-Path");
+  v->return_path = rp ? strip_angles(a, rp->value) : NULL;
+  const bw_header *dt = bw_view_header(v, "Delivered-To");
+  const bw_header *xot = bw_view_header(v, "X-Original-To");
+  if (copy_addresses(a, g_mime_message_get_from(m), &v->from) != BW_OK ||
+      copy_addresses(a, g_mime_message_get_sender(m), &v->sender) != BW_OK ||
+      copy_addresses(a, g_mime_message_get_reply_to(m), &v->reply_to) != BW_OK ||
+      copy_addresses(a, g_mime_message_get_to(m), &v->to) != BW_OK ||
+      copy_addresses(a, g_mime_message_get_cc(m), &v->cc) != BW_OK ||
+      parse_address_header(a, opts, dt ? dt->value : NULL, &v->delivered_to) != BW_OK ||
+      parse_address_header(a, opts, xot ? xot->value : NULL, &v->x_original_to) != BW_OK)
+    return BW_ENOMEM;
+  return collect_auth_results(b);
+}
+
+static int build_from_message(view_builder *b, GMimeMessage *m, GMimeParserOptions *opts) {
+  int rc = read_message_headers(b, m, opts);
+  if (rc != BW_OK) return rc;
+  GMimeObject *body = g_mime_message_get_mime_part(m);
+  if (body) {
+    b->view->root = walk(b, body, "1", 0);
+    if (!b->view->root) return BW_ENOMEM;
+  }
+  b->view->parts = (bw_part **)b->parts.items;
+  b->view->n_parts = b->parts.len;
+  return BW_OK;
+}
+
+int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits,
+                  bw_arena *arena, bw_findings *findings) {
+  memset(v, 0, sizeof(*v));
+  view_builder b = {.view = v, .arena = arena, .findings = findings, .limits = limits};
+  GMimeParserOptions *opts = g_mime_parser_options_new();
+  g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &b);
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(msg, len);
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *m = g_mime_parser_construct_message(parser, opts);
+  int rc = BW_OK;
+  if (m) {
+    rc = build_from_message(&b, m, opts);
+    g_object_unref(m);
+  } else {
+    bw_findings_add(findings, "parse_defect", "mime", BW_SEVERITY_MEDIUM, NULL,
+                    "not a parseable message (%zu bytes)", len);
+  }
+  if (b.defects > MAX_DEFECT_FINDINGS)
+    bw_findings_add(findings, "parse_defect", "mime", BW_SEVERITY_LOW, NULL,
+                    "%zu further MIME parser defects not listed", b.defects - MAX_DEFECT_FINDINGS);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  g_mime_parser_options_free(opts);
+  if (findings->oom) rc = BW_ENOMEM;
+  return rc;
+}

@@ -1,0 +1,155 @@
+/*
+ * text_report.c - a readable summary of one scan result for people.
+ *
+ * Leads with who sent it, to whom, and the verdict; then what opening the
+ * message would load from where, the links, attachments and findings. Long
+ * lists are cut with a count of what was left out, so one message with
+ * thousands of links does not bury the rest of the report.
+ */
+#include <string.h>
+
+#include "html/resources.h"
+#include "scan.h"
+#include "util/buf.h"
+
+enum { TEXT_MAX_ITEMS = 15 };
+
+static void put_address(bw_buf *out, const bw_address *a) {
+  if (a->name) bw_buf_printf(out, "%s <%s>", a->name, a->address ? a->address : "");
+  else bw_buf_puts(out, a->address ? a->address : "");
+}
+
+static void put_address_line(bw_buf *out, const char *label, const bw_address_list *list) {
+  if (!list->n) return;
+  bw_buf_printf(out, "  %-9s ", label);
+  for (size_t i = 0; i < list->n; i++) {
+    if (i) bw_buf_puts(out, ", ");
+    if (i == 3) {
+      bw_buf_printf(out, "and %zu more", list->n - 3);
+      break;
+    }
+    put_address(out, &list->items[i]);
+  }
+  bw_buf_putc(out, '\n');
+}
+
+static void put_auth(bw_buf *out, const bw_view *v) {
+  if (!v->n_auth) return;
+  const bw_auth_results *ar = &v->auth[0];
+  bw_buf_printf(out, "  %-9s", "Auth:");
+  for (size_t i = 0; i < ar->n_methods; i++)
+    bw_buf_printf(out, " %s=%s", ar->methods[i].method, ar->methods[i].result);
+  bw_buf_printf(out, " (by %s)\n", ar->authserv_id ? ar->authserv_id : "?");
+}
+
+static void put_part_tree(bw_buf *out, const bw_part *p, int indent) {
+  bw_buf_printf(out, "  %*s%s", 10 + indent * 2, "", p->content_type);
+  if (p->filename) bw_buf_printf(out, " \"%s\"", p->filename);
+  if (!p->is_multipart && !p->is_message) {
+    bw_buf_printf(out, " (%zu bytes", p->raw_len);
+    if (p->charset_used && p->charset_declared && strcmp(p->charset_used, "utf-8") != 0)
+      bw_buf_printf(out, ", %s", p->charset_used);
+    if (p->transfer_encoding) bw_buf_printf(out, ", %s", p->transfer_encoding);
+    bw_buf_putc(out, ')');
+  }
+  bw_buf_putc(out, '\n');
+  for (size_t i = 0; i < p->n_children; i++) put_part_tree(out, p->children[i], indent + 1);
+}
+
+static void put_size(bw_buf *out, const bw_resource *r) {
+  if (r->width < 0 && r->height < 0) return;
+  bw_buf_puts(out, "  ");
+  if (r->width >= 0) bw_buf_printf(out, "%g", r->width);
+  else bw_buf_putc(out, '?');
+  bw_buf_putc(out, 'x');
+  if (r->height >= 0) bw_buf_printf(out, "%g", r->height);
+  else bw_buf_putc(out, '?');
+}
+
+static void put_resources(bw_buf *out, const bw_extraction *x) {
+  size_t remote = 0, local = 0, hidden = 0;
+  for (size_t i = 0; i < x->resources.len; i++) {
+    const bw_resource *r = x->resources.items[i];
+    remote += r->url.is_remote;
+    local += r->url.is_local;
+    hidden += r->url.is_remote && r->hidden;
+  }
+  if (remote) bw_buf_printf(out, "  Opening it loads %zu remote resource%s (%zu hidden):\n", remote,
+                            remote == 1 ? "" : "s", hidden);
+  size_t shown = 0;
+  for (size_t i = 0; i < x->resources.len && shown < TEXT_MAX_ITEMS; i++) {
+    const bw_resource *r = x->resources.items[i];
+    if (!r->url.is_remote) continue;
+    shown++;
+    bw_buf_printf(out, "    %-10s %s", r->kind, r->url.normalized ? r->url.normalized : r->url.raw);
+    put_size(out, r);
+    if (r->hidden) {
+      char reasons[256];
+      bw_hidden_reasons(r->hidden, reasons, sizeof(reasons));
+      bw_buf_printf(out, "  hidden (%s)", reasons);
+    }
+    bw_buf_putc(out, '\n');
+  }
+  if (remote > shown) bw_buf_printf(out, "    ... and %zu more\n", remote - shown);
+  if (local) bw_buf_printf(out, "  Embedded (cid:/data:) resources: %zu\n", local);
+}
+
+static void put_links(bw_buf *out, const bw_extraction *x) {
+  if (!x->links.len) return;
+  bw_buf_printf(out, "  Links (%zu):\n", x->links.len);
+  for (size_t i = 0; i < x->links.len && i < TEXT_MAX_ITEMS; i++) {
+    const bw_link *l = x->links.items[i];
+    bw_buf_printf(out, "    %s", l->url.normalized ? l->url.normalized : l->url.raw);
+    if (l->text) bw_buf_printf(out, "  \"%.80s\"", l->text);
+    bw_buf_putc(out, '\n');
+  }
+  if (x->links.len > TEXT_MAX_ITEMS) bw_buf_printf(out, "    ... and %zu more\n", x->links.len - TEXT_MAX_ITEMS);
+}
+
+static void put_attachments(bw_buf *out, const bw_view *v) {
+  int header = 0;
+  for (size_t i = 0; i < v->n_parts; i++) {
+    const bw_part *p = v->parts[i];
+    if (!p->is_attachment) continue;
+    if (!header++) bw_buf_puts(out, "  Attachments:\n");
+    bw_buf_printf(out, "    %s  %s  %zu bytes  sha256 %s\n", p->filename ? p->filename : "(unnamed)",
+                  p->content_type, p->raw_len, p->decoded ? p->sha256 : "(not decoded)");
+  }
+}
+
+static void put_findings(bw_buf *out, const bw_findings *f) {
+  if (!f->items.len) return;
+  bw_buf_puts(out, "  Findings:\n");
+  for (size_t i = 0; i < f->items.len; i++) {
+    const bw_finding *x = f->items.items[i];
+    bw_buf_printf(out, "    [%s] %s: %s", bw_severity_name(x->severity), x->kind, x->message);
+    if (x->where) bw_buf_printf(out, " (part %s)", x->where);
+    bw_buf_putc(out, '\n');
+  }
+}
+
+int bw_result_to_text(const bw_result *r, bw_buf *out) {
+  const bw_view *v = &r->view;
+  bw_buf loc;
+  bw_buf_init(&loc);
+  bw_locator_format(&r->locator, &loc);
+  bw_buf_printf(out, "== %s\n", loc.len ? loc.data : "(message)");
+  bw_buf_free(&loc);
+  bw_buf_printf(out, "  %-9s %s (score %d)\n", "Verdict:", bw_verdict_name(r->verdict), r->score);
+  put_address_line(out, "From:", &v->from);
+  if (v->reply_to.n) put_address_line(out, "Reply-To:", &v->reply_to);
+  put_address_line(out, "To:", &v->to);
+  put_address_line(out, "Cc:", &v->cc);
+  if (v->subject) bw_buf_printf(out, "  %-9s %s\n", "Subject:", v->subject);
+  if (v->date) bw_buf_printf(out, "  %-9s %s\n", "Date:", v->date);
+  put_auth(out, v);
+  if (v->root) {
+    bw_buf_puts(out, "  Parts:\n");
+    put_part_tree(out, v->root, 0);
+  }
+  put_resources(out, &r->extraction);
+  put_links(out, &r->extraction);
+  put_attachments(out, v);
+  put_findings(out, &r->findings);
+  return bw_buf_putc(out, '\n');
+}

@@ -1,0 +1,105 @@
+/*
+ * scan.c - one message through the pipeline: view -> resources -> detectors -> verdict.
+ *
+ * Each stage reads only what the previous one produced. All memory of a scan
+ * comes from the result's arena, so freeing the result frees everything and
+ * error paths need no clean-up of their own.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "util/error.h"
+
+/* The recipient a beacon would identify: the option, else the delivery headers, else To/Cc. */
+static void choose_recipient(bw_result *r, const char *forced) {
+  if (forced) {
+    r->recipient = bw_arena_strdup(&r->arena, forced);
+    r->recipient_source = "option";
+    return;
+  }
+  const struct {
+    const bw_address_list *list;
+    const char *source;
+  } order[] = {{&r->view.delivered_to, "delivered-to"},
+               {&r->view.x_original_to, "x-original-to"},
+               {&r->view.to, "to"},
+               {&r->view.cc, "cc"}};
+  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    if (order[i].list->n && order[i].list->items[0].address) {
+      r->recipient = order[i].list->items[0].address;
+      r->recipient_source = order[i].source;
+      return;
+    }
+  }
+}
+
+static void copy_locator(bw_result *r, const bw_locator *loc) {
+  r->locator.path = bw_arena_strdup(&r->arena, loc->path);
+  r->locator.index = loc->path ? loc->index : -1;
+  r->locator.offset = loc->path ? loc->offset : -1;
+}
+
+static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_t len,
+                        const bw_scan_opts *opts) {
+  const bw_limits *limits = &e->cfg.limits;
+  if (opts && opts->truncated)
+    bw_findings_limit(&r->findings, NULL, "message-bytes", limits->max_message_bytes,
+                      "the message was cut at this size by the reader");
+  if (len > limits->max_message_bytes) {
+    bw_findings_limit(&r->findings, NULL, "message-bytes", limits->max_message_bytes,
+                      "only the first part of the message was scanned");
+    len = limits->max_message_bytes;
+  }
+  int rc = bw_view_build(&r->view, msg, len, limits, &r->arena, &r->findings);
+  if (rc != BW_OK) return rc;
+  choose_recipient(r, opts ? opts->recipient : NULL);
+  bw_extract_ctx x = {.urls = e->urls, .limits = limits, .arena = &r->arena,
+                      .findings = &r->findings, .out = &r->extraction};
+  rc = bw_extract_view(&x, &r->view);
+  if (rc != BW_OK) return rc;
+  bw_verdict_decide(r);
+  return r->findings.oom ? BW_ENOMEM : BW_OK;
+}
+
+int bw_scan(const bw_engine *e, const char *msg, size_t len, const bw_scan_opts *opts,
+            bw_result **out, bw_error *err) {
+  *out = NULL;
+  if (!e || (!msg && len)) return bw_error_set(err, BW_EINVAL, "bw_scan: no engine or no message");
+  bw_result *r = calloc(1, sizeof(*r));
+  if (!r) return bw_error_set(err, BW_ENOMEM, "out of memory");
+  bw_arena_init(&r->arena);
+  bw_findings_init(&r->findings, &r->arena);
+  if (opts) copy_locator(r, &opts->locator);
+  else r->locator.index = r->locator.offset = -1;
+  int rc = run_pipeline(e, r, msg ? msg : "", len, opts);
+  if (rc != BW_OK) {
+    bw_result_free(r);
+    return bw_error_set(err, rc, "scan failed: %s", bw_status_name(rc));
+  }
+  *out = r;
+  return BW_OK;
+}
+
+bw_verdict bw_result_verdict(const bw_result *r) {
+  return r->verdict;
+}
+
+int bw_result_score(const bw_result *r) {
+  return r->score;
+}
+
+const bw_finding *const *bw_result_findings(const bw_result *r, size_t *n) {
+  *n = r->findings.items.len;
+  return (const bw_finding *const *)r->findings.items.items;
+}
+
+const bw_locator *bw_result_locator(const bw_result *r) {
+  return &r->locator;
+}
+
+void bw_result_free(bw_result *r) {
+  if (!r) return;
+  bw_arena_free(&r->arena);
+  free(r);
+}
