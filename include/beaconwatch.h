@@ -7,7 +7,7 @@
  * verdict. It never fetches a URL found in a message: that would fire the
  * beacon it is looking for.
  *
- * Conventions (see docs/api.md):
+ * Conventions:
  *   - Handles are opaque; functions are named bw_<noun>_<verb>.
  *   - Functions that can fail return an int status: BW_OK (0) or a negative
  *     BW_E* code, and fill a caller-supplied bw_error with a message.

@@ -9,7 +9,7 @@ BUILD_PKGS=(
   build-essential cmake pkg-config git ca-certificates
   libgmime-3.0-dev libglib2.0-dev
   libpsl-dev publicsuffix libidn2-dev libicu-dev
-  libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev
+  libjansson-dev libsqlite3-dev libpcre2-dev zlib1g-dev nettle-dev
   libmilter-dev
   libcmocka-dev
 )

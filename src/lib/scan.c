@@ -1,5 +1,5 @@
 /*
- * scan.c - one message through the pipeline: view -> resources -> detectors -> verdict.
+ * scan.c - one message through the pipeline: view -> resources -> beacons -> verdict.
  *
  * Each stage reads only what the previous one produced. All memory of a scan
  * comes from the result's arena, so freeing the result frees everything and
@@ -57,6 +57,11 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
   bw_extract_ctx x = {.urls = e->urls, .limits = limits, .arena = &r->arena,
                       .findings = &r->findings, .out = &r->extraction};
   rc = bw_extract_view(&x, &r->view);
+  if (rc != BW_OK) return rc;
+  bw_beacon_ctx bc = {.urls = e->urls, .arena = &r->arena, .findings = &r->findings, .view = &r->view,
+                      .extraction = &r->extraction, .forced_recipient = opts ? opts->recipient : NULL,
+                      .out = &r->beacons};
+  rc = bw_beacons_detect(&bc);
   if (rc != BW_OK) return rc;
   bw_verdict_decide(r);
   return r->findings.oom ? BW_ENOMEM : BW_OK;

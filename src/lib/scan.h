@@ -6,6 +6,7 @@
 #define BW_SCAN_H
 
 #include "beaconwatch.h"
+#include "detect/beacon.h"
 #include "findings.h"
 #include "html/resources.h"
 #include "mime/view.h"
@@ -24,6 +25,7 @@ struct bw_result {
   const char *recipient_source; /* "option", "delivered-to", "x-original-to", "to", "cc" */
   bw_view view;
   bw_extraction extraction;
+  bw_ptrvec beacons; /* bw_beacon*, opens first, then clicks */
   bw_findings findings;
   bw_verdict verdict;
   int score;

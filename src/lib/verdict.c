@@ -20,6 +20,11 @@ typedef struct verdict_rule {
 static const verdict_rule RULES[] = {
     {"parse_defect", BW_VERDICT_CLEAN, 0},
     {"limit_exceeded", BW_VERDICT_CLEAN, 0},
+    /* Until the identity detector can say whether the sender is who it claims, tracking
+       is reported as tracking; impersonation raises it (issue: identity). */
+    {"open_beacon", BW_VERDICT_COMMERCIAL_TRACKING, 30},
+    {"click_beacon", BW_VERDICT_COMMERCIAL_TRACKING, 10},
+    {"recipient_identified", BW_VERDICT_COMMERCIAL_TRACKING, 20},
 };
 
 static const verdict_rule *rule_for(const char *kind) {

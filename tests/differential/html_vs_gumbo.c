@@ -37,8 +37,7 @@ static void list_add(list *l, char *s) {
   if (l->n == l->cap) {
     l->cap = l->cap ? l->cap * 2 : 64;
     l->items = realloc(l->items, l->cap * sizeof *l->items);
-    if (!l->items)
-      abort();
+    if (!l->items) abort();
   }
   l->items[l->n++] = s;
 }
@@ -50,17 +49,16 @@ static void list_free(list *l) {
 }
 
 static const char *const kElements[] = {
-    "img",   "image", "a",     "area",  "form", "link",  "iframe", "frame", "video",
-    "audio", "source", "input", "object", "embed", "meta", "base",  "table", "td",
-    "th",    "tr",    "div",   "span",  "style", "svg",   "use",  NULL};
+    "img",   "image",  "a",     "area",   "form",  "link", "iframe", "frame", "video",
+    "audio", "source", "input", "object", "embed", "meta", "base",   "table", "td",
+    "th",    "tr",     "div",   "span",   "style", "svg",  "use",    NULL};
 static const char *const kAttrs[] = {
-    "src",   "srcset", "href", "background", "poster", "data",   "action",     "content",
-    "http-equiv", "style", "width", "height", "rel", "type", "xlink:href", NULL};
+    "src",        "srcset", "href",  "background", "poster", "data", "action",     "content",
+    "http-equiv", "style",  "width", "height",     "rel",    "type", "xlink:href", NULL};
 
 static int in_set(const char *const *set, const char *s, size_t n) {
   for (; *set; set++)
-    if (strlen(*set) == n && memcmp(*set, s, n) == 0)
-      return 1;
+    if (strlen(*set) == n && memcmp(*set, s, n) == 0) return 1;
   return 0;
 }
 
@@ -74,8 +72,7 @@ static void line_put(line *l, const char *s, size_t n) {
   if (l->len + n + 1 > l->cap) {
     l->cap = (l->len + n + 1) * 2;
     l->s = realloc(l->s, l->cap);
-    if (!l->s)
-      abort();
+    if (!l->s) abort();
   }
   memcpy(l->s + l->len, s, n);
   l->len += n;
@@ -91,8 +88,7 @@ static void line_name(line *l, const char *name, size_t n) {
 }
 
 static void line_attr(line *l, const char *name, size_t nl, const char *value, size_t vl) {
-  if (!in_set(kAttrs, name, nl))
-    return;
+  if (!in_set(kAttrs, name, nl)) return;
   line_put(l, "\t", 1);
   line_put(l, name, nl);
   line_put(l, "=", 1);
@@ -106,7 +102,7 @@ typedef struct ours {
   line body; /* attributes of all body start tags merged, first wins, as gumbo does */
   list body_names;
   long style_index; /* element index of an open <style> awaiting text, or -1 */
-  char tables[256];  /* a sketch of the table stack: 'T' table, 'C' cell/caption */
+  char tables[256]; /* a sketch of the table stack: 'T' table, 'C' cell/caption */
   size_t table_depth;
   int foster; /* an element start tag where the tree builder foster-parents */
   int form_open, select_open, framesets;
@@ -122,8 +118,7 @@ static char table_top(const ours *o) {
 }
 
 static void table_push(ours *o, char c) {
-  if (o->table_depth < sizeof o->tables)
-    o->tables[o->table_depth++] = c;
+  if (o->table_depth < sizeof o->tables) o->tables[o->table_depth++] = c;
 }
 
 /*
@@ -131,29 +126,25 @@ static void table_push(ours *o, char c) {
  * table (not in a cell), which the tree builder moves before the table.
  */
 static void track_tables(ours *o, const bw_html_token *t) {
-  static const char *const table_parts[] = {"col",   "colgroup", "style", "script", "template",
-                                            "input", "form",     "tr",    "tbody",  "thead",
-                                            "tfoot", NULL};
+  static const char *const table_parts[] = {"col",      "colgroup", "style", "script",
+                                            "template", "input",    "form",  "tr",
+                                            "tbody",    "thead",    "tfoot", NULL};
   int cell = tag_is(t, "td") || tag_is(t, "th") || tag_is(t, "caption");
   if (t->type == BW_HTML_END_TAG) {
-    if (cell && table_top(o) == 'C')
-      o->table_depth--;
+    if (cell && table_top(o) == 'C') o->table_depth--;
     if (tag_is(t, "table"))
       while (o->table_depth && o->tables[--o->table_depth] != 'T') continue;
     return;
   }
   if (tag_is(t, "table")) {
-    if (table_top(o) == 'T')
-      o->table_depth--;
+    if (table_top(o) == 'T') o->table_depth--;
     table_push(o, 'T');
   } else if (cell) {
-    if (table_top(o) == 'C')
-      o->table_depth--;
-    if (table_top(o) == 'T')
-      table_push(o, 'C');
+    if (table_top(o) == 'C') o->table_depth--;
+    if (table_top(o) == 'T') table_push(o, 'C');
   } else if (in_set(table_parts, t->name, t->name_len)) {
-    if (table_top(o) == 'C' && (tag_is(t, "tr") || tag_is(t, "tbody") || tag_is(t, "thead") ||
-                                tag_is(t, "tfoot")))
+    if (table_top(o) == 'C' &&
+        (tag_is(t, "tr") || tag_is(t, "tbody") || tag_is(t, "thead") || tag_is(t, "tfoot")))
       o->table_depth--;
   } else if (table_top(o) == 'T') {
     o->foster = 1;
@@ -170,8 +161,7 @@ static int body_has(const ours *o, const char *n, size_t len) {
 static void ours_body(ours *o, const bw_html_token *t) {
   for (size_t i = 0; i < t->n_attrs; i++) {
     const bw_html_attr *a = &t->attrs[i];
-    if (body_has(o, a->name, a->name_len))
-      continue;
+    if (body_has(o, a->name, a->name_len)) continue;
     list_add(&o->body_names, strndup(a->name, a->name_len));
     line_attr(&o->body, a->name, a->name_len, a->value, a->value_len);
   }
@@ -199,10 +189,8 @@ static int tree_builder_drops(ours *o, const bw_html_token *t) {
 
 static void track_forms(ours *o, const bw_html_token *t) {
   int start = t->type == BW_HTML_START_TAG;
-  if (tag_is(t, "form") && !start)
-    o->form_open = 0;
-  if (tag_is(t, "frameset"))
-    o->framesets += start ? 1 : o->framesets ? -1 : 0;
+  if (tag_is(t, "form") && !start) o->form_open = 0;
+  if (tag_is(t, "frameset")) o->framesets += start ? 1 : o->framesets ? -1 : 0;
   if (tag_is(t, "select"))
     o->select_open = start;
   else if (start && (tag_is(t, "input") || tag_is(t, "textarea") || tag_is(t, "keygen")))
@@ -223,19 +211,16 @@ static int ours_token(const bw_html_token *t, void *ctx) {
     track_tables(o, t);
     track_forms(o, t);
   }
-  if (t->type != BW_HTML_START_TAG)
-    return 0;
+  if (t->type != BW_HTML_START_TAG) return 0;
   if (t->name_len == 4 && memcmp(t->name, "body", 4) == 0) {
     ours_body(o, t);
     return 0;
   }
-  if (!in_set(kElements, t->name, t->name_len) || tree_builder_drops(o, t))
-    return 0;
+  if (!in_set(kElements, t->name, t->name_len) || tree_builder_drops(o, t)) return 0;
   line l = {0};
   line_name(&l, t->name, t->name_len);
   for (size_t i = 0; i < t->n_attrs; i++)
-    line_attr(&l, t->attrs[i].name, t->attrs[i].name_len, t->attrs[i].value,
-              t->attrs[i].value_len);
+    line_attr(&l, t->attrs[i].name, t->attrs[i].name_len, t->attrs[i].value, t->attrs[i].value_len);
   if (t->name_len == 5 && memcmp(t->name, "style", 5) == 0) {
     line_put(&l, "\ttext=", 6);
     o->style_index = (long)o->elems.n;
@@ -252,10 +237,9 @@ typedef struct theirs {
   int reordered; /* gumbo moved an element (foster parenting, adoption agency) */
 } theirs;
 
-static const unsigned kSkipFlags = GUMBO_INSERTION_BY_PARSER | GUMBO_INSERTION_IMPLIED |
-                                   GUMBO_INSERTION_CONVERTED_FROM_END_TAG |
-                                   GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT |
-                                   GUMBO_INSERTION_ADOPTION_AGENCY_CLONED;
+static const unsigned kSkipFlags =
+    GUMBO_INSERTION_BY_PARSER | GUMBO_INSERTION_IMPLIED | GUMBO_INSERTION_CONVERTED_FROM_END_TAG |
+    GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT | GUMBO_INSERTION_ADOPTION_AGENCY_CLONED;
 
 static void gumbo_name(const GumboElement *e, line *l) {
   if (e->tag != GUMBO_TAG_UNKNOWN) {
@@ -267,8 +251,7 @@ static void gumbo_name(const GumboElement *e, line *l) {
   gumbo_tag_from_original_text(&p);
   char *n = strndup(p.data, p.length);
   for (char *c = n; *c; c++)
-    if (*c >= 'A' && *c <= 'Z')
-      *c += 32;
+    if (*c >= 'A' && *c <= 'Z') *c += 32;
   line_name(l, n, strlen(n));
   free(n);
 }
@@ -280,8 +263,7 @@ static void gumbo_attrs(const GumboElement *e, line *l) {
     snprintf(name, sizeof name, "%s%s",
              a->attr_namespace == GUMBO_ATTR_NAMESPACE_XLINK ? "xlink:" : "", a->name);
     for (char *c = name; *c; c++)
-      if (*c >= 'A' && *c <= 'Z')
-        *c += 32;
+      if (*c >= 'A' && *c <= 'Z') *c += 32;
     line_attr(l, name, strlen(name), a->value, strlen(a->value));
   }
 }
@@ -290,8 +272,7 @@ static void gumbo_text_children(const GumboNode *n, line *l) {
   const GumboVector *c = &n->v.element.children;
   for (unsigned i = 0; i < c->length; i++) {
     const GumboNode *k = c->data[i];
-    if (k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEMPLATE)
-      return;
+    if (k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEMPLATE) return;
     if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE ||
         k->type == GUMBO_NODE_CDATA)
       line_put(l, k->v.text.text, strlen(k->v.text.text));
@@ -302,8 +283,8 @@ static void gumbo_walk(const GumboNode *n, theirs *g) {
   if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE &&
       n->type != GUMBO_NODE_DOCUMENT)
     return;
-  const GumboVector *children = n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children
-                                                                : &n->v.element.children;
+  const GumboVector *children =
+      n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children : &n->v.element.children;
   if (n->type != GUMBO_NODE_DOCUMENT) {
     const GumboElement *e = &n->v.element;
     if (n->parse_flags & (GUMBO_INSERTION_FOSTER_PARENTED | GUMBO_INSERTION_ADOPTION_AGENCY_MOVED))
@@ -367,8 +348,7 @@ static void sorted_diff(const list *a, const list *b, list *only_a, list *only_b
 static list sorted_copy(const list *l) {
   list c = {0};
   for (size_t i = 0; i < l->n; i++) list_add(&c, l->items[i]);
-  if (c.n)
-    qsort(c.items, c.n, sizeof *c.items, cmp_str);
+  if (c.n) qsort(c.items, c.n, sizeof *c.items, cmp_str);
   return c;
 }
 
@@ -387,10 +367,8 @@ static const char *drop_category(const list *dropped) {
     tag_of(dropped->items[i], tag, sizeof tag);
     const char *c = NULL;
     for (size_t k = 0; k < 3 && !c; k++)
-      if (in_set(sets[k], tag, strlen(tag)))
-        c = names[k];
-    if (!c)
-      return NULL;
+      if (in_set(sets[k], tag, strlen(tag))) c = names[k];
+    if (!c) return NULL;
     if (!category)
       category = c;
     else if (category != c)
@@ -403,8 +381,7 @@ static const char *drop_category(const list *dropped) {
 static int is_subsequence(const list *b, const list *a) {
   size_t j = 0;
   for (size_t i = 0; i < a->n && j < b->n; i++)
-    if (strcmp(a->items[i], b->items[j]) == 0)
-      j++;
+    if (strcmp(a->items[i], b->items[j]) == 0) j++;
   return j == b->n;
 }
 
@@ -421,17 +398,9 @@ static const char *categorise(const ours *o, const theirs *g, FILE *detail) {
   int same = o->elems.n == g->elems.n;
   for (size_t i = 0; same && i < o->elems.n; i++)
     same = strcmp(o->elems.items[i], g->elems.items[i]) == 0;
-  if (same && body_same)
-    return NULL;
-  if (!body_same)
-    fprintf(detail, "    body ours  : %s\n    body gumbo : %s\n", ob, gb);
-  if (same)
-    return "body-attributes";
-  size_t k = 0;
-  while (k < o->elems.n && k < g->elems.n && strcmp(o->elems.items[k], g->elems.items[k]) == 0)
-    k++;
-  fprintf(detail, "    first difference at element %zu: ours %s | gumbo %s\n", k,
-          k < o->elems.n ? o->elems.items[k] : "(end)", k < g->elems.n ? g->elems.items[k] : "(end)");
+  if (same && body_same) return NULL;
+  if (!body_same) fprintf(detail, "    body ours  : %s\n    body gumbo : %s\n", ob, gb);
+  if (same) return "body-attributes";
   list sa = sorted_copy(&o->elems), sg = sorted_copy(&g->elems), only_o = {0}, only_g = {0};
   sorted_diff(&sa, &sg, &only_o, &only_g);
   const char *cat = "uncategorised";
@@ -444,8 +413,18 @@ static const char *categorise(const ours *o, const theirs *g, FILE *detail) {
     cat = drop_category(&only_o);
   else if (!only_g.n && drop_category(&only_o) && moved)
     cat = "tree-builder-drop-and-reorder";
-  for (size_t i = 0; i < only_o.n && i < 5; i++) fprintf(detail, "    ours only : %s\n", only_o.items[i]);
-  for (size_t i = 0; i < only_g.n && i < 5; i++) fprintf(detail, "    gumbo only: %s\n", only_g.items[i]);
+  if (cat != kReorderAgrees) {
+    size_t k = 0;
+    while (k < o->elems.n && k < g->elems.n && strcmp(o->elems.items[k], g->elems.items[k]) == 0)
+      k++;
+    fprintf(detail, "    first difference at element %zu: ours %s | gumbo %s\n", k,
+            k < o->elems.n ? o->elems.items[k] : "(end)",
+            k < g->elems.n ? g->elems.items[k] : "(end)");
+    for (size_t i = 0; i < only_o.n && i < 5; i++)
+      fprintf(detail, "    ours only : %s\n", only_o.items[i]);
+    for (size_t i = 0; i < only_g.n && i < 5; i++)
+      fprintf(detail, "    gumbo only: %s\n", only_g.items[i]);
+  }
   free(sa.items);
   free(sg.items);
   free(only_o.items);
@@ -473,8 +452,7 @@ static void count_category(const char *c) {
       g_run.cats[i].n++;
       return;
     }
-  if (g_run.n_cats < 32)
-    g_run.cats[g_run.n_cats++] = (category_count){c, 1};
+  if (g_run.n_cats < 32) g_run.cats[g_run.n_cats++] = (category_count){c, 1};
 }
 
 /* Both parsers get the same valid UTF-8: invalid bytes become U+FFFD first. */
@@ -533,8 +511,7 @@ static void compare_html(const char *where, const char *raw, size_t raw_len) {
 
 static GByteArray *decode_part(GMimePart *part) {
   GMimeDataWrapper *content = g_mime_part_get_content(part);
-  if (!content)
-    return NULL;
+  if (!content) return NULL;
   GMimeStream *mem = g_mime_stream_mem_new();
   GMimeStream *filtered = g_mime_stream_filter_new(mem);
   const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
@@ -566,11 +543,9 @@ static void walk_object(GMimeObject *obj, const char *where, int *index) {
       walk_object(g_mime_message_get_mime_part(m), where, index);
   } else if (GMIME_IS_PART(obj)) {
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    if (!ct || !g_mime_content_type_is_type(ct, "text", "html"))
-      return;
+    if (!ct || !g_mime_content_type_is_type(ct, "text", "html")) return;
     GByteArray *b = decode_part(GMIME_PART(obj));
-    if (!b)
-      return;
+    if (!b) return;
     char label[4096];
     snprintf(label, sizeof label, "%s#html%d", where, (*index)++);
     compare_html(label, (const char *)b->data, b->len);
@@ -580,23 +555,19 @@ static void walk_object(GMimeObject *obj, const char *where, int *index) {
 
 static void parse_messages(const char *path, int mbox) {
   GMimeStream *s = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL);
-  if (!s)
-    return;
+  if (!s) return;
   GMimeParser *p = g_mime_parser_new_with_stream(s);
-  if (mbox)
-    g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
+  if (mbox) g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
   int index = 0, n = 0;
   while (!g_mime_parser_eos(p)) {
     GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-    if (!m)
-      break;
+    if (!m) break;
     char where[4096];
     snprintf(where, sizeof where, "%s@%d", path, n++);
     if (g_mime_message_get_mime_part(m))
       walk_object(g_mime_message_get_mime_part(m), where, &index);
     g_object_unref(m);
-    if (!mbox)
-      break;
+    if (!mbox) break;
   }
   g_object_unref(p);
   g_object_unref(s);
@@ -610,11 +581,9 @@ static int has_suffix(const char *s, const char *suf) {
 static int visit(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
   (void)sb;
   (void)ftw;
-  if (type != FTW_F)
-    return 0;
+  if (type != FTW_F) return 0;
   FILE *f = fopen(path, "rb");
-  if (!f)
-    return 0;
+  if (!f) return 0;
   if (strstr(path, "/newsletter-html/")) {
     if (has_suffix(path, ".html") || has_suffix(path, ".htm")) {
       GByteArray *b = g_byte_array_new();
@@ -631,8 +600,7 @@ static int visit(const char *path, const struct stat *sb, int type, struct FTW *
   size_t n = fread(head, 1, 5, f);
   fclose(f);
   int mbox = n == 5 && memcmp(head, "From ", 5) == 0;
-  if (mbox || has_suffix(path, ".eml"))
-    parse_messages(path, mbox);
+  if (mbox || has_suffix(path, ".eml")) parse_messages(path, mbox);
   return 0;
 }
 
@@ -661,8 +629,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < g_run.n_cats; i++) {
     printf("  %-45s %zu\n", g_run.cats[i].name, g_run.cats[i].n);
     fprintf(g_run.report, "CATEGORY %s %zu\n", g_run.cats[i].name, g_run.cats[i].n);
-    if (strncmp(g_run.cats[i].name, "uncategorised", 13) == 0)
-      uncategorised += g_run.cats[i].n;
+    if (strncmp(g_run.cats[i].name, "uncategorised", 13) == 0) uncategorised += g_run.cats[i].n;
   }
   fclose(g_run.report);
   g_mime_shutdown();

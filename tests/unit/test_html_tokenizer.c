@@ -49,18 +49,15 @@ static int serialize(const bw_html_token *t, void *ctx) {
   assert_true(t->end <= s->input_len);
   assert_true(t->offset >= s->last_end);
   s->last_end = t->end;
-  if (s->n_tokens++)
-    puts_(s, "|");
+  if (s->n_tokens++) puts_(s, "|");
   puts_(s, prefix[t->type]);
   if (t->type == BW_HTML_START_TAG || t->type == BW_HTML_END_TAG || t->type == BW_HTML_DOCTYPE)
     put(s, t->name, t->name_len);
-  if (t->type == BW_HTML_TEXT || t->type == BW_HTML_COMMENT)
-    put(s, t->data, t->data_len);
+  if (t->type == BW_HTML_TEXT || t->type == BW_HTML_COMMENT) put(s, t->data, t->data_len);
   if (t->n_attrs) {
     puts_(s, "[");
     for (size_t i = 0; i < t->n_attrs; i++) {
-      if (i)
-        puts_(s, ",");
+      if (i) puts_(s, ",");
       put(s, t->attrs[i].name, t->attrs[i].name_len);
       puts_(s, "=");
       put(s, t->attrs[i].value, t->attrs[i].value_len);
@@ -68,8 +65,7 @@ static int serialize(const bw_html_token *t, void *ctx) {
     }
     puts_(s, "]");
   }
-  if (t->self_closing)
-    puts_(s, "/");
+  if (t->self_closing) puts_(s, "/");
   return 0;
 }
 
@@ -290,8 +286,7 @@ static void test_nul_cr_and_utf8(void **state) {
   (void)state;
   serial s;
   static const char in[] = "a\0b<a\0 x\0='\0'>\r\n<title>\0\r</title><!--\0-->\xff\xfe\xc3";
-  assert_string_equal(tokenize_n(in, sizeof in - 1, &s, NULL, NULL),
-                      "T:a");
+  assert_string_equal(tokenize_n(in, sizeof in - 1, &s, NULL, NULL), "T:a");
   /* The serial output stops at the NUL kept in data text: compare bytes. */
   static const char want[] =
       "T:a\0b|S:a\xEF\xBF\xBD[x\xEF\xBF\xBD=\xEF\xBF\xBD]|T:\n|S:title|T:\xEF\xBF\xBD\n|E:title|"
@@ -365,10 +360,8 @@ static void test_callback_stops(void **state) {
 static int count_tok(const bw_html_token *t, void *ctx) {
   size_t *c = ctx;
   c[t->type]++;
-  if (t->type == BW_HTML_START_TAG)
-    c[5] += t->n_attrs;
-  if (t->type == BW_HTML_TEXT && t->data_len > c[6])
-    c[6] = t->data_len;
+  if (t->type == BW_HTML_START_TAG) c[5] += t->n_attrs;
+  if (t->type == BW_HTML_TEXT && t->data_len > c[6]) c[6] = t->data_len;
   return 0;
 }
 
@@ -410,8 +403,8 @@ static void test_adversarial_linear(void **state) {
   size_t n = 4u << 20;
   char *buf = malloc(n);
   assert_non_null(buf);
-  static const char *const shapes[] = {"<", "<a ", "<a b='", "&", "&#", "<!--", "</", "<svg>",
-                                       "<script><!--<script>", "&amp"};
+  static const char *const shapes[] = {
+      "<", "<a ", "<a b='", "&", "&#", "<!--", "</", "<svg>", "<script><!--<script>", "&amp"};
   for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
     size_t m = strlen(shapes[k]);
     for (size_t i = 0; i < n; i++) buf[i] = shapes[k][i % m];

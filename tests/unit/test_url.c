@@ -285,6 +285,10 @@ static void test_scheme_relative_and_relative(void **state) {
   assert_false(u.is_remote);
   assert_false(u.is_local);
   expect_str(u.normalized, "images/../aA.gif?x#y");
+  /* Decoding must not turn a relative path into a scheme. */
+  u = parse("%61:b/%61");
+  expect_str(u.scheme, "");
+  expect_str(u.path, "%61:b/a");
   u = parse("");
   expect_str(u.normalized, "");
   assert_int_equal(u.host_kind, BW_HOST_NONE);
@@ -340,6 +344,8 @@ static void test_file_urls(void **state) {
   u = parse("file:\\\\server\\share\\x.png");
   expect_str(u.host, "server");
   assert_true(u.is_remote);
+  u = parse("file:x/y");
+  expect_str(u.normalized, "file:///x/y");
   u = parse("file://localhost/etc/x");
   assert_false(u.is_remote);
 }

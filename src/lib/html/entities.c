@@ -78,15 +78,13 @@ static size_t lower_bound(size_t lo, size_t hi, size_t k, int c) {
 /* Longest entity name prefixing s (s[0] is the first name char); -1 when none. */
 static long longest_match(const char *s, size_t avail) {
   unsigned char c0 = (unsigned char)s[0];
-  if (c0 >= 128)
-    return -1;
+  if (c0 >= 128) return -1;
   size_t lo = bw_entity_first[c0][0], hi = bw_entity_first[c0][1];
   long best = -1;
   for (size_t k = 1; lo < hi; k++) {
     if (bw_entities[lo].name_len == k)
       best = (long)lo; /* the exact-length name sorts first in its range */
-    if (k >= avail || k >= BW_ENTITY_MAX_NAME)
-      break;
+    if (k >= avail || k >= BW_ENTITY_MAX_NAME) break;
     int c = (unsigned char)s[k];
     lo = lower_bound(lo, hi, k, c);
     hi = lower_bound(lo, hi, k, c + 1);
@@ -97,8 +95,7 @@ static long longest_match(const char *s, size_t avail) {
 static size_t decode_named(const char *s, size_t avail, int in_attribute, char *out,
                            size_t *out_len, size_t *errors) {
   long e = longest_match(s + 1, avail - 1);
-  if (e < 0)
-    return 0; /* "ambiguous ampersand": the text stays as written */
+  if (e < 0) return 0; /* "ambiguous ampersand": the text stays as written */
   const struct bw_entity *ent = &bw_entities[e];
   size_t used = 1 + ent->name_len;
   if (bw_entity_names[ent->name_off + ent->name_len - 1] != ';') {
@@ -128,8 +125,7 @@ static size_t decode_numeric(const char *s, size_t avail, char *out, size_t *out
                              size_t *errors) {
   size_t i = 2;
   int hex = i < avail && (s[i] == 'x' || s[i] == 'X');
-  if (hex)
-    i++;
+  if (hex) i++;
   size_t digits_at = i;
   unsigned long v = 0;
   for (; i < avail; i++) {
@@ -142,8 +138,7 @@ static size_t decode_numeric(const char *s, size_t avail, char *out, size_t *out
     else
       break;
     v = v * (hex ? 16 : 10) + d;
-    if (v > 0x10FFFF)
-      v = 0x110000; /* saturate: still out of range, never overflows */
+    if (v > 0x10FFFF) v = 0x110000; /* saturate: still out of range, never overflows */
   }
   if (i == digits_at) {
     (*errors)++;
@@ -157,12 +152,10 @@ static size_t decode_numeric(const char *s, size_t avail, char *out, size_t *out
   return i;
 }
 
-size_t bw_html_decode_ref(const char *s, size_t avail, int in_attribute, char *out,
-                          size_t *out_len, size_t *errors) {
-  if (avail < 2)
-    return 0;
-  if (s[1] == '#')
-    return decode_numeric(s, avail, out, out_len, errors);
+size_t bw_html_decode_ref(const char *s, size_t avail, int in_attribute, char *out, size_t *out_len,
+                          size_t *errors) {
+  if (avail < 2) return 0;
+  if (s[1] == '#') return decode_numeric(s, avail, out, out_len, errors);
   if (is_alnum((unsigned char)s[1]))
     return decode_named(s, avail, in_attribute, out, out_len, errors);
   return 0;
@@ -176,8 +169,7 @@ size_t bw_html_decode_entities(const char *s, size_t len, int in_attribute, char
     memcpy(out + o, s + i, run);
     o += run;
     i += run;
-    if (i >= len)
-      break;
+    if (i >= len) break;
     char ref[BW_HTML_REF_MAX];
     size_t ref_len = 0;
     size_t used = bw_html_decode_ref(s + i, len - i, in_attribute, ref, &ref_len, &errors);

@@ -21,8 +21,8 @@
  * not a reference the spec decodes here; the caller then emits the '&' as a
  * character and goes on after it. *errors counts spec parse errors.
  */
-size_t bw_html_decode_ref(const char *s, size_t avail, int in_attribute, char *out,
-                          size_t *out_len, size_t *errors);
+size_t bw_html_decode_ref(const char *s, size_t avail, int in_attribute, char *out, size_t *out_len,
+                          size_t *errors);
 
 /* Encodes code point cp (<= 0x10FFFF) as UTF-8 into out; returns the length. */
 size_t bw_html_utf8_encode(unsigned cp, char *out);

@@ -121,8 +121,7 @@ static size_t skip_ws(const tokenizer *t, size_t q) {
 /* ---- buffers ------------------------------------------------------------ */
 
 static int sb_room(tokenizer *t, sbuf *b, size_t n) {
-  if (b->len + n <= b->cap)
-    return 1;
+  if (b->len + n <= b->cap) return 1;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + n) cap *= 2;
   char *d = realloc(b->data, cap);
@@ -137,8 +136,7 @@ static int sb_room(tokenizer *t, sbuf *b, size_t n) {
 
 /* Appends up to the token size limit; what does not fit is cut (limit_hit). */
 static size_t sb_fit(tokenizer *t, sbuf *b, size_t n) {
-  if (!n)
-    return 0;
+  if (!n) return 0;
   if (b->len + n > t->max_tok) {
     t->st->limit_hit = 1;
     n = b->len < t->max_tok ? t->max_tok - b->len : 0;
@@ -148,16 +146,14 @@ static size_t sb_fit(tokenizer *t, sbuf *b, size_t n) {
 
 static void sb_put(tokenizer *t, sbuf *b, const void *s, size_t n) {
   n = sb_fit(t, b, n);
-  if (!n)
-    return;
+  if (!n) return;
   memcpy(b->data + b->len, s, n);
   b->len += n;
 }
 
 static void sb_put_lower(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
   n = sb_fit(t, b, n);
-  if (!n)
-    return;
+  if (!n) return;
   unsigned char *d = (unsigned char *)b->data + b->len;
   for (size_t i = 0; i < n; i++) d[i] = lower(s[i]);
   b->len += n;
@@ -169,8 +165,7 @@ static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n)
     const unsigned char *nul = memchr(s, 0, n);
     size_t run = nul ? (size_t)(nul - s) : n;
     sb_put_lower(t, b, s, run);
-    if (!nul)
-      return;
+    if (!nul) return;
     sb_put(t, b, replacement_char, 3);
     t->st->parse_errors++;
     s += run + 1;
@@ -185,8 +180,7 @@ static void sb_put_clean(tokenizer *t, sbuf *b, const unsigned char *s, size_t n
     size_t j = i;
     while (j < n && !plain_stop[s[j]]) j++;
     sb_put(t, b, s + i, j - i);
-    if (j == n)
-      return;
+    if (j == n) return;
     if (s[j] == '\r') {
       sb_put(t, b, "\n", 1);
       j += (j + 1 < n && s[j + 1] == '\n');
@@ -201,13 +195,11 @@ static void sb_put_clean(tokenizer *t, sbuf *b, const unsigned char *s, size_t n
 /* ---- emitting ----------------------------------------------------------- */
 
 static void call(tokenizer *t, const bw_html_token *tok) {
-  if (!t->rc)
-    t->rc = t->fn(tok, t->ctx);
+  if (!t->rc) t->rc = t->fn(tok, t->ctx);
 }
 
 static void flush_text(tokenizer *t) {
-  if (!t->text.len)
-    return;
+  if (!t->text.len) return;
   bw_html_token tok = {.type = BW_HTML_TEXT,
                        .data = t->text.data,
                        .data_len = t->text.len,
@@ -236,10 +228,8 @@ static void text_add(tokenizer *t, const void *out, size_t n, size_t src, size_t
     }
     size_t room = t->max_tok - t->text.len;
     size_t take = n <= BW_HTML_REF_MAX || n <= room ? n : room;
-    if (!sb_room(t, &t->text, take))
-      return;
-    if (!t->text.len)
-      t->text_off = src;
+    if (!sb_room(t, &t->text, take)) return;
+    if (!t->text.len) t->text_off = src;
     memcpy(t->text.data + t->text.len, s, take);
     t->text.len += take;
     t->text_end = take == n ? src_end : src + take;
@@ -251,8 +241,7 @@ static void text_add(tokenizer *t, const void *out, size_t n, size_t src, size_t
 
 /* A raw run of input as character tokens. */
 static void text_raw(tokenizer *t, size_t from, size_t to) {
-  if (to > from)
-    text_add(t, t->in + from, to - from, from, to);
+  if (to > from) text_add(t, t->in + from, to - from, from, to);
 }
 
 /* The character at t->p is CR or NUL: emit LF (eating a following LF) or U+FFFD. */
@@ -273,8 +262,8 @@ static void text_special(tokenizer *t) {
 static void text_charref(tokenizer *t) {
   char out[BW_HTML_REF_MAX];
   size_t n = 0, p = t->p;
-  size_t used = bw_html_decode_ref((const char *)t->in + p, t->len - p, 0, out, &n,
-                                   &t->st->parse_errors);
+  size_t used =
+      bw_html_decode_ref((const char *)t->in + p, t->len - p, 0, out, &n, &t->st->parse_errors);
   if (!used) {
     text_add(t, "&", 1, p, p + 1);
     t->p = p + 1;
@@ -305,8 +294,7 @@ static int name_is(const char *name, size_t len, const char *lit) {
 
 static int name_in(const char *name, size_t len, const char *const *list) {
   for (; *list; list++)
-    if (name_is(name, len, *list))
-      return 1;
+    if (name_is(name, len, *list)) return 1;
   return 0;
 }
 
@@ -316,18 +304,15 @@ static enum content content_after(const char *n, size_t len) {
   case 3:
     return name_is(n, len, "xmp") ? C_RAWTEXT : C_DATA;
   case 5:
-    if (name_is(n, len, "title"))
-      return C_RCDATA;
+    if (name_is(n, len, "title")) return C_RCDATA;
     return name_is(n, len, "style") ? C_RAWTEXT : C_DATA;
   case 6:
-    if (name_is(n, len, "script"))
-      return C_SCRIPT;
+    if (name_is(n, len, "script")) return C_SCRIPT;
     return name_is(n, len, "iframe") ? C_RAWTEXT : C_DATA;
   case 7:
     return name_is(n, len, "noembed") ? C_RAWTEXT : C_DATA;
   case 8:
-    if (name_is(n, len, "textarea"))
-      return C_RCDATA;
+    if (name_is(n, len, "textarea")) return C_RCDATA;
     return name_is(n, len, "noframes") ? C_RAWTEXT : C_DATA;
   case 9:
     return name_is(n, len, "plaintext") ? C_PLAINTEXT : C_DATA;
@@ -352,20 +337,17 @@ static void foreign_push(tokenizer *t, enum foreign_kind kind, const char *name,
 /* Start tags that end foreign content (the tree builder's breakout list). */
 static int is_breakout(const tokenizer *t, const char *n, size_t len) {
   static const char *const list[] = {
-      "b",    "big",  "blockquote", "body",    "br",     "center", "code",  "dd",   "div",
-      "dl",   "dt",   "em",         "embed",   "h1",     "h2",     "h3",    "h4",   "h5",
-      "h6",   "head", "hr",         "i",       "img",    "li",     "listing", "menu", "meta",
-      "nobr", "ol",   "p",          "pre",     "ruby",   "s",      "small", "span", "strong",
-      "strike", "sub", "sup",       "table",   "tt",     "u",      "ul",    "var",  NULL};
-  if (name_in(n, len, list))
-    return 1;
-  if (!name_is(n, len, "font"))
-    return 0;
+      "b",      "big",  "blockquote", "body",  "br",   "center", "code",    "dd",   "div",
+      "dl",     "dt",   "em",         "embed", "h1",   "h2",     "h3",      "h4",   "h5",
+      "h6",     "head", "hr",         "i",     "img",  "li",     "listing", "menu", "meta",
+      "nobr",   "ol",   "p",          "pre",   "ruby", "s",      "small",   "span", "strong",
+      "strike", "sub",  "sup",        "table", "tt",   "u",      "ul",      "var",  NULL};
+  if (name_in(n, len, list)) return 1;
+  if (!name_is(n, len, "font")) return 0;
   for (size_t i = 0; i < t->n_recs; i++) {
     const char *an = t->tag.data + t->recs[i].name_off;
     size_t al = t->recs[i].name_len;
-    if (name_is(an, al, "color") || name_is(an, al, "face") || name_is(an, al, "size"))
-      return 1;
+    if (name_is(an, al, "color") || name_is(an, al, "face") || name_is(an, al, "size")) return 1;
   }
   return 0;
 }
@@ -432,8 +414,7 @@ static unsigned hash_name(const char *s, size_t n) {
 
 static void attr_begin(tokenizer *t, int is_end, size_t offset) {
   t->attr_mode = ATTR_DISCARD;
-  if (is_end)
-    return; /* end tags carry no attributes (a parse error the spec ignores) */
+  if (is_end) return; /* end tags carry no attributes (a parse error the spec ignores) */
   if (t->n_recs >= t->max_attrs || t->tag.len >= t->max_tok) {
     t->st->attrs_dropped++;
     t->st->limit_hit = 1;
@@ -461,14 +442,12 @@ static void attr_begin(tokenizer *t, int is_end, size_t offset) {
 }
 
 static void attr_name(tokenizer *t, size_t from, size_t to) {
-  if (t->attr_mode == ATTR_KEEP)
-    sb_put_name(t, &t->tag, t->in + from, to - from);
+  if (t->attr_mode == ATTR_KEEP) sb_put_name(t, &t->tag, t->in + from, to - from);
 }
 
 /* The attribute name is complete: drop it when it repeats an earlier one. */
 static void attr_name_done(tokenizer *t) {
-  if (t->attr_mode != ATTR_KEEP)
-    return;
+  if (t->attr_mode != ATTR_KEEP) return;
   attr_rec *r = &t->recs[t->n_recs];
   const char *name = t->tag.data + r->name_off;
   r->name_len = t->tag.len - r->name_off;
@@ -489,8 +468,7 @@ static void attr_name_done(tokenizer *t) {
 }
 
 static void attr_value(tokenizer *t, const void *s, size_t n) {
-  if (t->attr_mode == ATTR_KEEP)
-    sb_put(t, &t->tag, s, n);
+  if (t->attr_mode == ATTR_KEEP) sb_put(t, &t->tag, s, n);
 }
 
 /* The byte at q inside an attribute value is '&', NUL or CR; returns the next position. */
@@ -499,8 +477,8 @@ static size_t attr_value_special(tokenizer *t, size_t q) {
   if (c == '&') {
     char out[BW_HTML_REF_MAX];
     size_t n = 0;
-    size_t used = bw_html_decode_ref((const char *)t->in + q, t->len - q, 1, out, &n,
-                                     &t->st->parse_errors);
+    size_t used =
+        bw_html_decode_ref((const char *)t->in + q, t->len - q, 1, out, &n, &t->st->parse_errors);
     if (!used) {
       attr_value(t, "&", 1);
       return q + 1;
@@ -521,13 +499,10 @@ static size_t attr_value_special(tokenizer *t, size_t q) {
 static size_t attr_value_run(tokenizer *t, size_t q, const unsigned char *stop) {
   for (;;) {
     size_t r = skip(t, q, stop);
-    if (r > q)
-      attr_value(t, t->in + q, r - q);
-    if (r >= t->len)
-      return r;
+    if (r > q) attr_value(t, t->in + q, r - q);
+    if (r >= t->len) return r;
     unsigned char c = t->in[r];
-    if (c != '&' && c != '\0' && (c != '\r' || stop == uq_stop))
-      return r;
+    if (c != '&' && c != '\0' && (c != '\r' || stop == uq_stop)) return r;
     q = attr_value_special(t, r);
   }
 }
@@ -543,8 +518,7 @@ static void emit_tag(tokenizer *t, int is_end, int self_closing, size_t start, s
                                  .value_len = val_end - r->val_off,
                                  .offset = r->offset};
   }
-  if (is_end && self_closing)
-    t->st->parse_errors++;
+  if (is_end && self_closing) t->st->parse_errors++;
   bw_html_token tok = {.type = is_end ? BW_HTML_END_TAG : BW_HTML_START_TAG,
                        .name = t->tag.data,
                        .name_len = t->tag_name_len,
@@ -573,13 +547,10 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
   size_t len = t->len;
   for (;;) {
     q = skip_ws(t, q);
-    if (q >= len)
-      return EOF_IN_TAG;
-    if (in[q] == '>')
-      return q + 1;
+    if (q >= len) return EOF_IN_TAG;
+    if (in[q] == '>') return q + 1;
     if (in[q] == '/') { /* self-closing start tag state */
-      if (++q >= len)
-        return EOF_IN_TAG;
+      if (++q >= len) return EOF_IN_TAG;
       if (in[q] == '>') {
         *self_closing = 1;
         return q + 1;
@@ -592,18 +563,14 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
     attr_name(t, q, name_end);
     attr_name_done(t);
     q = skip_ws(t, name_end);
-    if (q >= len)
-      return EOF_IN_TAG;
-    if (in[q] != '=')
-      continue; /* '/', '>' or the next attribute: the loop handles each */
+    if (q >= len) return EOF_IN_TAG;
+    if (in[q] != '=') continue; /* '/', '>' or the next attribute: the loop handles each */
     q = skip_ws(t, q + 1);
-    if (q >= len)
-      return EOF_IN_TAG;
+    if (q >= len) return EOF_IN_TAG;
     unsigned char c = in[q];
     if (c == '"' || c == '\'') {
       q = attr_value_run(t, q + 1, c == '"' ? dq_stop : sq_stop);
-      if (q >= len)
-        return EOF_IN_TAG;
+      if (q >= len) return EOF_IN_TAG;
       q++;
       if (q < len && !is_ws[in[q]] && in[q] != '/' && in[q] != '>')
         t->st->parse_errors++; /* missing whitespace between attributes */
@@ -703,8 +670,7 @@ static void doctype(tokenizer *t, size_t start, size_t q) {
   sb_put_name(t, &t->misc, t->in + q, name_end - q);
   const unsigned char *gt = memchr(t->in + name_end, '>', len - name_end);
   t->p = gt ? (size_t)(gt - t->in) + 1 : len;
-  if (!gt)
-    t->st->parse_errors++;
+  if (!gt) t->st->parse_errors++;
   size_t name_len = t->misc.len;
   /* The token carries the name as its name; it has no data. */
   const char *name = name_len ? t->misc.data : "";
@@ -718,8 +684,7 @@ static void cdata(tokenizer *t, size_t q) {
   size_t r = q, end = t->len, data_end = t->len;
   while (r + 3 <= t->len) {
     const unsigned char *b = memchr(in + r, ']', t->len - r);
-    if (!b)
-      break;
+    if (!b) break;
     r = (size_t)(b - in);
     if (r + 3 <= t->len && in[r + 1] == ']' && in[r + 2] == '>') {
       data_end = r;
@@ -733,8 +698,7 @@ static void cdata(tokenizer *t, size_t q) {
     size_t j = i;
     while (j < data_end && !plain_stop[in[j]]) j++;
     text_raw(t, i, j);
-    if (j == data_end)
-      break;
+    if (j == data_end) break;
     t->p = j;
     text_special(t);
     i = t->p < data_end ? t->p : data_end;
@@ -744,11 +708,9 @@ static void cdata(tokenizer *t, size_t q) {
 
 static int match_ci(const tokenizer *t, size_t q, const char *lit) {
   size_t n = strlen(lit);
-  if (q + n > t->len)
-    return 0;
+  if (q + n > t->len) return 0;
   for (size_t i = 0; i < n; i++)
-    if (lower(t->in[q + i]) != (unsigned char)lit[i])
-      return 0;
+    if (lower(t->in[q + i]) != (unsigned char)lit[i]) return 0;
   return 1;
 }
 
@@ -807,8 +769,7 @@ static void scan_data(tokenizer *t) {
     size_t q = skip(t, t->p, data_stop);
     text_raw(t, t->p, q);
     t->p = q;
-    if (q >= t->len)
-      return;
+    if (q >= t->len) return;
     unsigned char c = t->in[q];
     if (c == '<')
       tag_open(t);
@@ -822,11 +783,9 @@ static void scan_data(tokenizer *t) {
 /* Whether "</" + the appropriate end tag name + [ws / >] starts at p. */
 static int end_tag_here(const tokenizer *t, size_t p) {
   size_t n = t->end_name_len;
-  if (p + 2 + n >= t->len || t->in[p + 1] != '/')
-    return 0;
+  if (p + 2 + n >= t->len || t->in[p + 1] != '/') return 0;
   for (size_t i = 0; i < n; i++)
-    if (lower(t->in[p + 2 + i]) != (unsigned char)t->end_name[i])
-      return 0;
+    if (lower(t->in[p + 2 + i]) != (unsigned char)t->end_name[i]) return 0;
   unsigned char c = t->in[p + 2 + n];
   return is_ws[c] || c == '/' || c == '>';
 }
@@ -838,8 +797,7 @@ static void scan_raw(tokenizer *t) {
     size_t q = skip(t, t->p, stop);
     text_raw(t, t->p, q);
     t->p = q;
-    if (q >= t->len)
-      return;
+    if (q >= t->len) return;
     unsigned char c = t->in[q];
     if (c == '<') {
       if (end_tag_here(t, q)) {
@@ -861,8 +819,7 @@ static void scan_plaintext(tokenizer *t) {
     size_t q = skip(t, t->p, plain_stop);
     text_raw(t, t->p, q);
     t->p = q;
-    if (q < t->len)
-      text_special(t);
+    if (q < t->len) text_special(t);
   }
 }
 
@@ -900,10 +857,8 @@ static enum script_state script_escaped_lt(const tokenizer *t, size_t *q, int do
 static enum script_state script_step(enum script_state s, unsigned char c) {
   int dbl = s >= DESC;
   enum script_state base = dbl ? DESC : ESC;
-  if (c == '-')
-    return s == ESC || s == DESC ? base + 1 : base + 2;
-  if (c == '>' && (s == ESC_DASH_DASH || s == DESC_DASH_DASH))
-    return SD;
+  if (c == '-') return s == ESC || s == DESC ? base + 1 : base + 2;
+  if (c == '>' && (s == ESC_DASH_DASH || s == DESC_DASH_DASH)) return SD;
   return base;
 }
 
@@ -912,18 +867,15 @@ static void scan_script(tokenizer *t) {
   size_t len = t->len, q = t->p, run = t->p;
   enum script_state s = SD;
   while (q < len && !t->rc) {
-    if (s == SD || s == ESC || s == DESC)
-      q = skip(t, q, s == SD ? rawtext_stop : escaped_stop);
-    if (q >= len)
-      break;
+    if (s == SD || s == ESC || s == DESC) q = skip(t, q, s == SD ? rawtext_stop : escaped_stop);
+    if (q >= len) break;
     unsigned char c = in[q];
     if (c == '\0' || c == '\r') {
       text_raw(t, run, q);
       t->p = q;
       text_special(t);
       q = run = t->p;
-      if (s != SD)
-        s = script_step(s, 'x');
+      if (s != SD) s = script_step(s, 'x');
     } else if (c == '<' && s < DESC && end_tag_here(t, q)) {
       text_raw(t, run, q);
       parse_tag(t, q, q + 2, 1);
@@ -945,16 +897,15 @@ static void scan_script(tokenizer *t) {
 
 /* ---- entry point ------------------------------------------------------------- */
 
-int bw_html_tokenize(const char *input, size_t len, const bw_html_opts *opts,
-                     bw_html_token_fn fn, void *ctx, bw_html_stats *stats) {
+int bw_html_tokenize(const char *input, size_t len, const bw_html_opts *opts, bw_html_token_fn fn,
+                     void *ctx, bw_html_stats *stats) {
   bw_html_stats local_stats;
   tokenizer t = {.in = (const unsigned char *)input, .len = len, .fn = fn, .ctx = ctx};
   t.st = stats ? stats : &local_stats;
   memset(t.st, 0, sizeof *t.st);
   t.max_attrs = opts && opts->max_attrs ? opts->max_attrs : DEFAULT_MAX_ATTRS;
   t.max_tok = opts && opts->max_token_bytes ? opts->max_token_bytes : DEFAULT_MAX_TOKEN;
-  if (t.max_tok < MIN_MAX_TOKEN)
-    t.max_tok = MIN_MAX_TOKEN;
+  if (t.max_tok < MIN_MAX_TOKEN) t.max_tok = MIN_MAX_TOKEN;
   while (t.p < len && !t.rc) {
     switch (t.content) {
     case C_DATA:

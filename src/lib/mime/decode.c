@@ -33,7 +33,8 @@ static int is_ascii_label(const char *charset) {
          strcasecmp(charset, "ANSI_X3.4-1968") == 0;
 }
 
-/* Range the byte after lead byte c must fall in (RFC 3629: no overlongs, surrogates, > U+10FFFF). */
+/* Range the byte after lead byte c must fall in (RFC 3629: no overlongs, surrogates, > U+10FFFF).
+ */
 static void utf8_second_range(unsigned char c, unsigned char *lo, unsigned char *hi) {
   *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
@@ -138,8 +139,8 @@ static const char *clean_label(bw_arena *a, const char *declared) {
   return bw_arena_strndup(a, declared, n);
 }
 
-int bw_decode_text(bw_arena *a, const char *in, size_t len, const char *declared,
-                   const char **out, size_t *out_len, const char **used) {
+int bw_decode_text(bw_arena *a, const char *in, size_t len, const char *declared, const char **out,
+                   size_t *out_len, const char **used) {
   const char *label = declared ? clean_label(a, declared) : NULL;
   if (declared && !label) return BW_ENOMEM;
   if (!label || !*label || is_ascii_label(label)) {

@@ -37,23 +37,40 @@ enum { MAX_DEFECT_FINDINGS = 32 };
 
 static const char *parser_warning_name(GMimeParserWarning code) {
   switch (code) {
-  case GMIME_WARN_DUPLICATED_HEADER: return "duplicated_header";
-  case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated_parameter";
-  case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded_8bit_header";
-  case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid_content_type";
-  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid_rfc2047_header_value";
-  case GMIME_WARN_MALFORMED_MULTIPART: return "malformed_multipart";
-  case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated_message";
-  case GMIME_WARN_MALFORMED_MESSAGE: return "malformed_message";
-  case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid_header_name";
-  case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting_header";
-  case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting_parameter";
-  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart_without_boundary";
-  case GMIME_WARN_INVALID_PARAMETER: return "invalid_parameter";
-  case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid_address_list";
-  case GMIME_CRIT_NESTING_OVERFLOW: return "nesting_overflow";
-  case GMIME_WARN_PART_WITHOUT_CONTENT: return "part_without_content";
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part_without_headers_or_content";
+  case GMIME_WARN_DUPLICATED_HEADER:
+    return "duplicated_header";
+  case GMIME_WARN_DUPLICATED_PARAMETER:
+    return "duplicated_parameter";
+  case GMIME_WARN_UNENCODED_8BIT_HEADER:
+    return "unencoded_8bit_header";
+  case GMIME_WARN_INVALID_CONTENT_TYPE:
+    return "invalid_content_type";
+  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+    return "invalid_rfc2047_header_value";
+  case GMIME_WARN_MALFORMED_MULTIPART:
+    return "malformed_multipart";
+  case GMIME_WARN_TRUNCATED_MESSAGE:
+    return "truncated_message";
+  case GMIME_WARN_MALFORMED_MESSAGE:
+    return "malformed_message";
+  case GMIME_CRIT_INVALID_HEADER_NAME:
+    return "invalid_header_name";
+  case GMIME_CRIT_CONFLICTING_HEADER:
+    return "conflicting_header";
+  case GMIME_CRIT_CONFLICTING_PARAMETER:
+    return "conflicting_parameter";
+  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+    return "multipart_without_boundary";
+  case GMIME_WARN_INVALID_PARAMETER:
+    return "invalid_parameter";
+  case GMIME_WARN_INVALID_ADDRESS_LIST:
+    return "invalid_address_list";
+  case GMIME_CRIT_NESTING_OVERFLOW:
+    return "nesting_overflow";
+  case GMIME_WARN_PART_WITHOUT_CONTENT:
+    return "part_without_content";
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+    return "part_without_headers_or_content";
   }
   return "unknown_defect";
 }
@@ -66,8 +83,10 @@ static bw_severity parser_warning_severity(GMimeParserWarning code) {
   case GMIME_CRIT_CONFLICTING_PARAMETER:
   case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
   case GMIME_CRIT_NESTING_OVERFLOW:
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return BW_SEVERITY_MEDIUM;
-  default: return BW_SEVERITY_LOW;
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+    return BW_SEVERITY_MEDIUM;
+  default:
+    return BW_SEVERITY_LOW;
   }
 }
 
@@ -76,8 +95,9 @@ static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gcha
   view_builder *b = user_data;
   b->defects++;
   if (b->defects > MAX_DEFECT_FINDINGS) return;
-  bw_finding *f = bw_findings_add(b->findings, "parse_defect", "mime", parser_warning_severity(code),
-                                  NULL, "MIME parser: %s", parser_warning_name(code));
+  bw_finding *f =
+      bw_findings_add(b->findings, "parse_defect", "mime", parser_warning_severity(code), NULL,
+                      "MIME parser: %s", parser_warning_name(code));
   bw_finding_add_evidence(b->findings, f, "defect", parser_warning_name(code));
   if (offset >= 0) {
     char num[32];
@@ -160,7 +180,8 @@ static void fill_mailboxes(bw_arena *a, InternetAddressList *list, bw_address_li
     bw_address *dst = &out->items[out->n++];
     const char *name = internet_address_get_name(ia);
     dst->name = name && *name ? bw_arena_strdup(a, name) : NULL;
-    dst->address = bw_arena_strdup(a, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+    dst->address =
+        bw_arena_strdup(a, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
     dst->domain = address_domain(a, dst->address);
   }
 }
@@ -261,26 +282,49 @@ static int decode_leaf(view_builder *b, GMimePart *gpart, bw_part *p) {
   b->decoded_total += bytes->len;
   p->decoded = 1;
   if (strncmp(p->content_type, "text/", 5) == 0 && !p->is_attachment) {
-    rc = bw_decode_text(b->arena, decoded, bytes->len, p->charset_declared,
-                        &p->data, &p->data_len, &p->charset_used);
+    rc = bw_decode_text(b->arena, decoded, bytes->len, p->charset_declared, &p->data, &p->data_len,
+                        &p->charset_used);
   } else {
     p->data = bw_arena_strndup(b->arena, decoded, bytes->len);
     p->data_len = bytes->len;
     if (!p->data) rc = BW_ENOMEM;
   }
-  if (rc == BW_OK && p->is_attachment) bw_decode_digests((const unsigned char *)decoded, bytes->len, p->md5, p->sha1, p->sha256);
+  if (rc == BW_OK && p->is_attachment)
+    bw_decode_digests((const unsigned char *)decoded, bytes->len, p->md5, p->sha1, p->sha256);
   g_object_unref(mem);
   return rc;
+}
+
+/*
+ * RFC 2045 section 5.2: a Content-Type that cannot be parsed ("text", "text/")
+ * means text/plain, and mail clients show such a body as text. GMime falls back
+ * to application/octet-stream instead, which would hide the body from the
+ * text and HTML detectors; so a leaf GMime calls application/octet-stream whose
+ * header does not say so is read as text/plain.
+ */
+static int is_invalid_content_type(GMimeObject *obj, const char *type, const char *sub) {
+  if (!GMIME_IS_PART(obj) || !type || !sub || g_ascii_strcasecmp(type, "application") != 0 ||
+      g_ascii_strcasecmp(sub, "octet-stream") != 0)
+    return 0;
+  const char *raw = g_mime_object_get_header(obj, "Content-Type");
+  if (!raw) return 0;
+  while (*raw == ' ' || *raw == '\t') raw++;
+  return g_ascii_strncasecmp(raw, "application/", 12) != 0;
 }
 
 static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
   const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
   const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-  char *mime = bw_arena_printf(b->arena, "%s/%s", type ? type : "application",
-                               sub ? sub : "octet-stream");
+  if (is_invalid_content_type(obj, type, sub)) {
+    type = "text";
+    sub = "plain";
+  }
+  char *mime =
+      bw_arena_printf(b->arena, "%s/%s", type ? type : "application", sub ? sub : "octet-stream");
   p->content_type = arena_lower(b->arena, mime);
-  p->charset_declared = bw_arena_strdup(b->arena, g_mime_object_get_content_type_parameter(obj, "charset"));
+  p->charset_declared =
+      bw_arena_strdup(b->arena, g_mime_object_get_content_type_parameter(obj, "charset"));
   p->disposition = arena_lower(b->arena, g_mime_object_get_disposition(obj));
   p->content_id = bw_arena_strdup(b->arena, g_mime_object_get_content_id(obj));
   const char *cte = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
@@ -290,7 +334,8 @@ static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
   }
   if (GMIME_IS_PART(obj)) {
     p->filename = bw_arena_strdup(b->arena, g_mime_part_get_filename(GMIME_PART(obj)));
-    p->content_location = bw_arena_strdup(b->arena, g_mime_part_get_content_location(GMIME_PART(obj)));
+    p->content_location =
+        bw_arena_strdup(b->arena, g_mime_part_get_content_location(GMIME_PART(obj)));
   }
 }
 
@@ -302,7 +347,8 @@ static int walk_children(view_builder *b, bw_part *p, GMimeObject **kids, int n)
   for (int i = 0; i < n; i++) {
     if (b->parts.len >= b->limits->max_parts) {
       if (!b->parts_limit_reported) {
-        bw_findings_limit(b->findings, p->id, "parts", b->limits->max_parts, "later parts were not read");
+        bw_findings_limit(b->findings, p->id, "parts", b->limits->max_parts,
+                          "later parts were not read");
         b->parts_limit_reported = 1;
       }
       break;
@@ -315,21 +361,80 @@ static int walk_children(view_builder *b, bw_part *p, GMimeObject **kids, int n)
   return BW_OK;
 }
 
+/* The boundary without the quotes and spaces a broken parameter leaves around it, or NULL. */
+static char *clean_boundary(const char *boundary) {
+  if (!boundary) return NULL;
+  while (*boundary == '"' || *boundary == ' ' || *boundary == '\t') boundary++;
+  size_t n = strlen(boundary);
+  while (n && (boundary[n - 1] == '"' || boundary[n - 1] == ' ' || boundary[n - 1] == '\t')) n--;
+  return n ? g_strndup(boundary, n) : NULL;
+}
+
+/*
+ * A multipart whose boundary parameter has an unterminated quote
+ * (boundary="----=_Part_1 with no closing quote) keeps the quote in the
+ * boundary, so GMime finds no part and the whole body lands in the prologue.
+ * Mail clients and other parsers take the value up to the end of the line and
+ * show the parts, so a message hiding its payload this way must be read the
+ * same: the body is parsed again under the clean boundary. Returns the
+ * repaired multipart (a new reference) or NULL when there is nothing to repair.
+ */
+static GMimeObject *repair_multipart(view_builder *b, GMimeMultipart *mp, const bw_part *p) {
+  const char *boundary = g_mime_multipart_get_boundary(mp);
+  const char *prologue = g_mime_multipart_get_prologue(mp);
+  if (g_mime_multipart_get_count(mp) > 0 || !prologue || !boundary) return NULL;
+  char *clean = clean_boundary(boundary);
+  if (!clean || strcmp(clean, boundary) == 0 || !strstr(prologue, clean)) {
+    g_free(clean);
+    return NULL;
+  }
+  const char *epilogue = g_mime_multipart_get_epilogue(mp);
+  char *entity = g_strdup_printf("Content-Type: %s; boundary=\"%s\"\n\n%s\n%s", p->content_type,
+                                 clean, prologue, epilogue ? epilogue : "");
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(entity, strlen(entity));
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  GMimeObject *repaired = g_mime_parser_construct_part(parser, NULL);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  g_free(entity);
+  g_free(clean);
+  if (repaired && (!GMIME_IS_MULTIPART(repaired) ||
+                   g_mime_multipart_get_count(GMIME_MULTIPART(repaired)) == 0)) {
+    g_object_unref(repaired);
+    return NULL;
+  }
+  if (repaired) {
+    bw_finding *f = bw_findings_add(b->findings, "parse_defect", "mime", BW_SEVERITY_MEDIUM, p->id,
+                                    "MIME parser: %s", "broken_boundary_parameter");
+    bw_finding_add_evidence(b->findings, f, "defect", "broken_boundary_parameter");
+  }
+  return repaired;
+}
+
+static int walk_multipart(view_builder *b, GMimeMultipart *mp, bw_part *p) {
+  int n = g_mime_multipart_get_count(mp);
+  GMimeObject **kids = n ? g_new(GMimeObject *, n) : NULL;
+  for (int i = 0; i < n; i++) kids[i] = g_mime_multipart_get_part(mp, i);
+  int rc = walk_children(b, p, kids, n);
+  g_free(kids);
+  return rc;
+}
+
 static int walk_container(view_builder *b, GMimeObject *obj, bw_part *p) {
   if ((size_t)p->depth >= b->limits->max_depth) {
     if (!b->depth_limit_reported) {
-      bw_findings_limit(b->findings, p->id, "depth", b->limits->max_depth, "deeper parts were not read");
+      bw_findings_limit(b->findings, p->id, "depth", b->limits->max_depth,
+                        "deeper parts were not read");
       b->depth_limit_reported = 1;
     }
     return BW_OK;
   }
   if (p->is_multipart) {
-    GMimeMultipart *mp = GMIME_MULTIPART(obj);
-    int n = g_mime_multipart_get_count(mp);
-    GMimeObject **kids = n ? g_new(GMimeObject *, n) : NULL;
-    for (int i = 0; i < n; i++) kids[i] = g_mime_multipart_get_part(mp, i);
-    int rc = walk_children(b, p, kids, n);
-    g_free(kids);
+    GMimeObject *repaired = repair_multipart(b, GMIME_MULTIPART(obj), p);
+    if (!repaired) return walk_multipart(b, GMIME_MULTIPART(obj), p);
+    /* Leaves are copied into the arena as they are walked, so the repair can go right after. */
+    int rc = walk_multipart(b, GMIME_MULTIPART(repaired), p);
+    g_object_unref(repaired);
     return rc;
   }
   GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
@@ -362,7 +467,8 @@ static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int dept
 static int read_message_headers(view_builder *b, GMimeMessage *m, GMimeParserOptions *opts) {
   bw_view *v = b->view;
   bw_arena *a = b->arena;
-  int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(m)), &v->headers, &v->n_headers, NULL);
+  int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(m)), &v->headers,
+                        &v->n_headers, NULL);
   if (rc != BW_OK) return rc;
   v->message_id = bw_arena_strdup(a, g_mime_message_get_message_id(m));
   v->subject = bw_arena_strdup(a, g_mime_message_get_subject(m));
@@ -395,8 +501,8 @@ static int build_from_message(view_builder *b, GMimeMessage *m, GMimeParserOptio
   return BW_OK;
 }
 
-int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits,
-                  bw_arena *arena, bw_findings *findings) {
+int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits, bw_arena *arena,
+                  bw_findings *findings) {
   memset(v, 0, sizeof(*v));
   view_builder b = {.view = v, .arena = arena, .findings = findings, .limits = limits};
   GMimeParserOptions *opts = g_mime_parser_options_new();

@@ -172,6 +172,56 @@ static void write_links(bw_json *j, const bw_result *r) {
   bw_json_array_end(j);
 }
 
+static void write_sends(bw_json *j, const bw_beacon *b) {
+  bw_json_key(j, "sends");
+  bw_json_array_begin(j);
+  bw_json_string(j, "ip");
+  bw_json_string(j, "user_agent");
+  bw_json_string(j, "time");
+  if (b->identifies_recipient) bw_json_string(j, "recipient_id");
+  bw_json_array_end(j);
+}
+
+static void write_beacon_evidence(bw_json *j, const bw_beacon *b) {
+  bw_json_key(j, "evidence");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < b->n_signals; i++) {
+    const bw_beacon_signal *s = &b->signals[i];
+    bw_json_object_begin(j);
+    bw_json_kv_string(j, "signal", s->signal);
+    bw_json_kv_string(j, "detail", s->detail);
+    if (s->token) bw_json_kv_string(j, "token", s->token);
+    if (s->decodes_to) bw_json_kv_string(j, "decodes_to", s->decodes_to);
+    bw_json_object_end(j);
+  }
+  bw_json_array_end(j);
+}
+
+static void write_beacons(bw_json *j, const bw_result *r) {
+  bw_json_key(j, "beacons");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < r->beacons.len; i++) {
+    const bw_beacon *b = r->beacons.items[i];
+    bw_json_object_begin(j);
+    bw_json_kv_string(j, "url", b->url->raw);
+    bw_json_kv_string(j, "trigger", b->trigger);
+    bw_json_kv_string(j, "kind", b->kind);
+    bw_json_kv_string(j, "part", b->part);
+    write_sends(j, b);
+    bw_json_kv_string(j, "host", b->url->host);
+    bw_json_kv_string(j, "registrable_domain", b->url->registrable_domain);
+    bw_json_kv_string(j, "vendor", b->vendor);
+    bw_json_kv_bool(j, "identifies_recipient", b->identifies_recipient);
+    bw_json_kv_string(j, "token_encoding", b->token_encoding);
+    if (b->recipient) bw_json_kv_string(j, "recipient", b->recipient);
+    bw_json_key(j, "confidence");
+    bw_json_double(j, b->confidence);
+    write_beacon_evidence(j, b);
+    bw_json_object_end(j);
+  }
+  bw_json_array_end(j);
+}
+
 static void write_findings(bw_json *j, const bw_result *r) {
   bw_json_key(j, "findings");
   bw_json_array_begin(j);
@@ -215,6 +265,7 @@ int bw_result_to_json(const bw_result *r, bw_buf *out) {
   write_attachments(&j, v);
   write_resources(&j, r);
   write_links(&j, r);
+  write_beacons(&j, r);
   write_findings(&j, r);
   bw_json_kv_string(&j, "verdict", bw_verdict_name(r->verdict));
   bw_json_kv_int(&j, "score", r->score);

@@ -94,6 +94,18 @@ static void put_resources(bw_buf *out, const bw_extraction *x) {
   if (local) bw_buf_printf(out, "  Embedded (cid:/data:) resources: %zu\n", local);
 }
 
+static void put_beacons(bw_buf *out, const bw_result *r) {
+  if (!r->beacons.len) return;
+  bw_buf_printf(out, "  Beacons (%zu):\n", r->beacons.len);
+  for (size_t i = 0; i < r->beacons.len && i < TEXT_MAX_ITEMS; i++) {
+    const bw_beacon *b = r->beacons.items[i];
+    bw_buf_printf(out, "    %-5s %.0f%%  %s", b->trigger, b->confidence * 100, b->url->raw);
+    if (b->token_encoding) bw_buf_printf(out, "  [%s]", b->token_encoding);
+    bw_buf_putc(out, '\n');
+  }
+  if (r->beacons.len > TEXT_MAX_ITEMS) bw_buf_printf(out, "    ... and %zu more\n", r->beacons.len - TEXT_MAX_ITEMS);
+}
+
 static void put_links(bw_buf *out, const bw_extraction *x) {
   if (!x->links.len) return;
   bw_buf_printf(out, "  Links (%zu):\n", x->links.len);
@@ -128,6 +140,42 @@ static void put_findings(bw_buf *out, const bw_findings *f) {
   }
 }
 
+/* The first beacon that names the recipient, else the first open beacon, else the first beacon. */
+static const bw_beacon *headline_beacon(const bw_result *r, const char *trigger) {
+  const bw_beacon *first = NULL;
+  for (size_t i = 0; i < r->beacons.len; i++) {
+    const bw_beacon *b = r->beacons.items[i];
+    if (strcmp(b->trigger, trigger) != 0) continue;
+    if (b->identifies_recipient && b->recipient) return b;
+    if (!first) first = b;
+  }
+  return first;
+}
+
+static void put_beacon_sentence(bw_buf *out, const bw_beacon *b, const char *verb) {
+  const char *host = b->url->host ? b->url->host : "an unknown host";
+  bw_buf_printf(out, "  %s this message tells %s your IP address (and so roughly where you are), your "
+                     "device and mail program",
+                verb, host);
+  if (b->identifies_recipient && b->recipient)
+    bw_buf_printf(out, ", and that %s %s it (the URL carries the %s of the address).\n", b->recipient,
+                  strcmp(b->trigger, "open") == 0 ? "opened" : "clicked", b->token_encoding);
+  else if (b->identifies_recipient)
+    bw_buf_printf(out, ", and which copy of the message it was: a unique %s id in the URL tells recipients apart.\n",
+                  b->token_encoding);
+  else bw_buf_puts(out, ".\n");
+}
+
+/* One sentence a non-expert understands, before any detail. */
+static void put_plain_words(bw_buf *out, const bw_result *r) {
+  const bw_beacon *open = headline_beacon(r, "open");
+  const bw_beacon *click = headline_beacon(r, "click");
+  if (open) put_beacon_sentence(out, open, "Opening");
+  if (click && (!open || (click->identifies_recipient && !open->identifies_recipient)))
+    put_beacon_sentence(out, click, "Clicking a link in");
+  if (!open && !click) bw_buf_puts(out, "  Opening this message reports nothing about you that we can see.\n");
+}
+
 int bw_result_to_text(const bw_result *r, bw_buf *out) {
   const bw_view *v = &r->view;
   bw_buf loc;
@@ -135,6 +183,7 @@ int bw_result_to_text(const bw_result *r, bw_buf *out) {
   bw_locator_format(&r->locator, &loc);
   bw_buf_printf(out, "== %s\n", loc.len ? loc.data : "(message)");
   bw_buf_free(&loc);
+  put_plain_words(out, r);
   bw_buf_printf(out, "  %-9s %s (score %d)\n", "Verdict:", bw_verdict_name(r->verdict), r->score);
   put_address_line(out, "From:", &v->from);
   if (v->reply_to.n) put_address_line(out, "Reply-To:", &v->reply_to);
@@ -148,6 +197,7 @@ int bw_result_to_text(const bw_result *r, bw_buf *out) {
     put_part_tree(out, v->root, 0);
   }
   put_resources(out, &r->extraction);
+  put_beacons(out, r);
   put_links(out, &r->extraction);
   put_attachments(out, v);
   put_findings(out, &r->findings);

@@ -120,6 +120,11 @@ static void sbuf_pct(sbuf *b, unsigned v) {
   sbuf_put(b, t, 3);
 }
 
+/* Records why a URL is malformed; the first reason is the one reported. */
+static void fail(bw_url *out, const char *why) {
+  if (!out->error) out->error = why;
+}
+
 /* ---- percent-encoding normalisation --------------------------------------------- */
 
 /* Which WHATWG percent-encode set applies to a component. */
@@ -153,12 +158,12 @@ static int unreserved(int c) {
  * servers read both as '%'), or "%%41" would normalise to "%A" and then to
  * something else: normalising twice must give the same string.
  */
-static void put_normalised(sbuf *b, const char *s, size_t n, pct_set set) {
+static void put_normalised(sbuf *b, const char *s, size_t n, pct_set set, int decode) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     int v = pct_value(s, n, i);
     if (v >= 0) {
-      if (unreserved(v))
+      if (decode && unreserved(v))
         sbuf_putc(b, (char)v);
       else
         sbuf_pct(b, (unsigned)v);
@@ -175,7 +180,23 @@ static const char *normalised(bw_arena *a, const char *s, size_t n, pct_set set)
   sbuf b;
   if (sbuf_init(a, &b, 3 * n) < 0) return NULL;
   b.p[0] = 0;
-  put_normalised(&b, s, n, set);
+  put_normalised(&b, s, n, set, 1);
+  return b.p;
+}
+
+/*
+ * A relative URL's path. Escapes in a first segment that holds ':' stay
+ * encoded: decoding "%61:b" would turn it into the absolute URL "a:b".
+ */
+static const char *relative_path(bw_arena *a, const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && s[k] != '/') k++;
+  if (!memchr(s, ':', k)) return normalised(a, s, n, SET_PATH);
+  sbuf b;
+  if (sbuf_init(a, &b, 3 * n) < 0) return NULL;
+  b.p[0] = 0;
+  put_normalised(&b, s, k, SET_PATH, 0);
+  put_normalised(&b, s + k, n - k, SET_PATH, 1);
   return b.p;
 }
 
@@ -207,7 +228,7 @@ static const char *special_path(bw_arena *a, const char *s, size_t n) {
       if (last) sbuf_putc(&b, '/');
     } else {
       sbuf_putc(&b, '/');
-      put_normalised(&b, s + i, j - i, SET_PATH);
+      put_normalised(&b, s + i, j - i, SET_PATH, 1);
     }
     if (last) break;
     i = j + 1;
@@ -295,7 +316,7 @@ static void parse_ipv6(bw_arena *a, const char *h, size_t n, bw_url *out) {
     }
   }
   out->host = normalised(a, h, n, SET_OPAQUE);
-  out->error = "invalid IPv6 address";
+  fail(out, "invalid IPv6 address");
 }
 
 /* WHATWG forbidden domain code points (after percent-decoding). */
@@ -327,28 +348,56 @@ static const char *idna_to_unicode(bw_arena *a, const char *ascii) {
   return copy ? copy : ascii;
 }
 
-/* Decoded, lowercased host; IDNA A-labels; flags what looks wrong. */
+/*
+ * A host with forbidden code points is invalid; we still report it, with
+ * controls, spaces and '%' re-encoded so that no raw control byte reaches
+ * logs or the normalised URL.
+ */
+static char *reencode_host(bw_arena *a, const char *dec, size_t m) {
+  sbuf b;
+  if (sbuf_init(a, &b, 3 * m) < 0) return NULL;
+  b.p[0] = 0;
+  for (size_t i = 0; i < m; i++) {
+    unsigned char c = (unsigned char)dec[i];
+    if (c <= 0x20 || c == 0x7F || c == '%')
+      sbuf_pct(&b, c);
+    else
+      sbuf_putc(&b, (char)c);
+  }
+  return b.p;
+}
+
+/*
+ * Decoded, lowercased host in IDNA A-labels. Returns 0 when that worked, 1
+ * when the host is invalid (out->host then holds our best reading), -1 on OOM.
+ */
 static int parse_domain(bw_arena *a, const char *h, size_t n, bw_url *out) {
   char *dec = bw_arena_alloc(a, n + 1);
   if (!dec) return -1;
   size_t m = bw_url_percent_decode(h, n, dec);
-  int non_ascii = 0;
+  int non_ascii = 0, forbidden = 0;
   for (size_t i = 0; i < m; i++) {
     unsigned char c = (unsigned char)dec[i];
     non_ascii |= c >= 0x80;
-    if (c < 0x80 && forbidden_host_byte(c)) out->error = "forbidden host code point";
+    forbidden |= c < 0x80 && forbidden_host_byte(c);
     dec[i] = (char)lower(c);
   }
   out->host_kind = BW_HOST_DNS;
-  out->host = dec;
   out->is_idn = non_ascii || has_xn_label(dec);
+  if (forbidden) {
+    fail(out, "forbidden host code point");
+    out->host = reencode_host(a, dec, m);
+    return out->host ? 1 : -1;
+  }
+  out->host = dec;
   if (out->is_idn) {
     char *ascii = idna_to_ascii(a, dec);
     if (ascii) {
       for (char *p = ascii; *p; p++) *p = (char)lower((unsigned char)*p);
       out->host = ascii;
-    } else if (!out->error) {
-      out->error = "IDNA conversion failed";
+    } else {
+      fail(out, "IDNA conversion failed");
+      return 1;
     }
   }
   return 0;
@@ -360,7 +409,9 @@ static int parse_host(const bw_url_ctx *ctx, bw_arena *a, const char *h, size_t 
     out->host_unicode = out->host;
     return out->host ? 0 : -1;
   }
-  if (parse_domain(a, h, n, out) < 0) return -1;
+  int rc = parse_domain(a, h, n, out);
+  out->host_unicode = out->host;
+  if (rc) return rc < 0 ? -1 : 0;
   char quad[16];
   size_t hn = strlen(out->host);
   if (ends_in_number(out->host, hn)) {
@@ -370,9 +421,10 @@ static int parse_host(const bw_url_ctx *ctx, bw_arena *a, const char *h, size_t 
       out->host_unicode = out->host;
       return out->host ? 0 : -1;
     }
-    out->error = "invalid IPv4 address";
+    fail(out, "invalid IPv4 address");
+    return 0;
   }
-  out->host_unicode = out->is_idn && !out->error ? idna_to_unicode(a, out->host) : out->host;
+  out->host_unicode = out->is_idn ? idna_to_unicode(a, out->host) : out->host;
   if (!out->host_unicode) return -1;
   out->registrable_domain = bw_url_registrable_domain(ctx, a, out->host);
   return 0;
@@ -449,13 +501,13 @@ static int parse_port(const char *p, size_t n, bw_url *out) {
   if (n == 0) return 0; /* "host:" means the default port */
   for (size_t i = 0; i < n; i++) {
     if (!is_digit((unsigned char)p[i])) {
-      out->error = "invalid port";
+      fail(out, "invalid port");
       return 0;
     }
     if (v <= 65535) v = v * 10 + (p[i] - '0');
   }
   if (v > 65535)
-    out->error = "port out of range";
+    fail(out, "port out of range");
   else
     out->port = (int)v;
   return 0;
@@ -484,11 +536,11 @@ static int parse_authority(const bw_url_ctx *ctx, bw_arena *a, const char *s, si
     if (colon) host_end = (size_t)(colon - s);
   }
   if (host_end < n) {
-    if (s[host_end] != ':') out->error = "invalid host";
+    if (s[host_end] != ':') fail(out, "invalid host");
     parse_port(s + host_end + 1, n - host_end - 1, out);
   }
   if (host_end == 0) {
-    out->error = "empty host";
+    fail(out, "empty host");
     return 0;
   }
   return parse_host(ctx, a, s, host_end, out);
@@ -498,16 +550,22 @@ static int is_slash(char c, int special) {
   return c == '/' || (special && c == '\\');
 }
 
+/* How a path is normalised: which encode set, and whether dot segments resolve. */
+typedef enum path_kind { PATH_SPECIAL, PATH_HIERARCHICAL, PATH_OPAQUE, PATH_RELATIVE } path_kind;
+
 /* Path, query and fragment of what follows the authority (or the scheme). */
-static int parse_tail(bw_arena *a, const char *s, size_t n, int special, int opaque, bw_url *out) {
+static int parse_tail(bw_arena *a, const char *s, size_t n, path_kind kind, bw_url *out) {
+  int special = kind == PATH_SPECIAL;
   size_t q = 0;
   while (q < n && s[q] != '?' && s[q] != '#') q++;
   size_t f = q;
   while (f < n && s[f] != '#') f++;
-  if (special)
+  if (kind == PATH_SPECIAL)
     out->path = special_path(a, s, q);
+  else if (kind == PATH_RELATIVE)
+    out->path = relative_path(a, s, q);
   else
-    out->path = normalised(a, s, q, opaque ? SET_OPAQUE : SET_PATH);
+    out->path = normalised(a, s, q, kind == PATH_OPAQUE ? SET_OPAQUE : SET_PATH);
   if (q < n && s[q] == '?')
     out->query = normalised(a, s + q + 1, f - q - 1, special ? SET_SPECIAL_QUERY : SET_QUERY);
   if (f < n) out->fragment = normalised(a, s + f + 1, n - f - 1, SET_FRAGMENT);
@@ -596,15 +654,20 @@ static int parse_after_scheme(const bw_url_ctx *ctx, bw_arena *a, const char *s,
     }
     i = end;
   }
+  *authority |= is_file; /* file URLs always serialise as file://host/path */
   if (is_file && i < n && !is_slash(s[i], 1)) {
     /* file:C:/x, file://C:/x: the path keeps its leading slash. */
     char *p = bw_arena_alloc(a, n - i + 2);
     if (!p) return -1;
     p[0] = '/';
     memcpy(p + 1, s + i, n - i);
-    return parse_tail(a, p, n - i + 1, special, 0, out);
+    return parse_tail(a, p, n - i + 1, PATH_SPECIAL, out);
   }
-  return parse_tail(a, s + i, n - i, special, !*authority && !relative && !special, out);
+  path_kind kind = special      ? PATH_SPECIAL
+                   : *authority ? PATH_HIERARCHICAL
+                   : relative   ? PATH_RELATIVE
+                                : PATH_OPAQUE;
+  return parse_tail(a, s + i, n - i, kind, out);
 }
 
 static void classify(bw_url *out, const scheme_info *si, int authority) {
@@ -637,7 +700,6 @@ int bw_url_parse(const bw_url_ctx *ctx, bw_arena *a, const char *s, size_t len, 
   if (parse_after_scheme(ctx, a, rest, n - (size_t)(rest - c), si, sl == 0, out, &authority) < 0)
     return -1;
   classify(out, si, authority);
-  if (si && si->special && strcmp(si->name, "file") != 0 && !out->host && !out->error)
-    out->error = "missing host";
+  if (si && si->special && strcmp(si->name, "file") != 0 && !out->host) fail(out, "missing host");
   return build_normalized(a, out, authority, si ? si->default_port : -1);
 }

@@ -1,0 +1,367 @@
+/*
+ * bw_bench.c - in-process throughput benchmark for libbeaconwatch.
+ *
+ * Loads every message under the given paths into memory through the public
+ * reader (bw_reader_*), so that disk I/O and the reader are outside the timed
+ * region, then times, each REPS times (median reported):
+ *
+ *   floor   GMime only: g_mime_parser_construct_message on a memory stream,
+ *           walk the MIME tree (multiparts and message/rfc822 parts), and
+ *           transfer-decode every leaf (g_mime_data_wrapper_write_to_stream
+ *           into a memory stream). The least any GMime-based scanner does.
+ *   scan    bw_scan + bw_result_to_json into a reused buffer + bw_result_free:
+ *           what `beaconwatch scan` does per message, minus reading and writing.
+ *
+ * each single-threaded and with T threads (pthreads over one shared engine;
+ * each thread takes the next message index from an atomic counter).
+ *
+ * Reported per run: messages/s and MB/s by wall-clock time, and MB/s per
+ * core = bytes / CPU-seconds of the whole process (CLOCK_PROCESS_CPUTIME_ID,
+ * which sums all threads). MB = 10^6 bytes.
+ *
+ * usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m MODES] [PATH...]
+ *   -r  repetitions per measurement (default 3; the median is reported)
+ *   -j  thread count for the parallel runs (default 2; 1 disables them)
+ *   -n  a name for the set, printed in the machine-readable lines
+ *   -l  read further paths from LISTFILE, one per line
+ *   -m  comma-separated subset of floor,scan (default both)
+ *
+ * Besides the table, prints one line per measurement, for scripts:
+ *   RESULT set=NAME mode=floor|scan threads=N msgs=.. bytes=.. wall=.. cpu=.. msgs_s=.. mb_s=.. mb_s_core=..
+ */
+#include <beaconwatch.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+  char *data;
+  size_t len;
+  char *path;
+  int64_t index, offset;
+  int truncated;
+} msg_t;
+
+static msg_t *g_msgs;
+static size_t g_n, g_cap;
+static size_t g_bytes;
+static const bw_engine *g_engine;
+
+static void die(const char *what) {
+  fprintf(stderr, "bw_bench: %s\n", what);
+  exit(2);
+}
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) die("out of memory");
+  return p;
+}
+
+static void load_path(const char *path) {
+  bw_reader *r = NULL;
+  bw_error err = {0};
+  if (bw_reader_open(path, NULL, &r, &err) != BW_OK) {
+    fprintf(stderr, "bw_bench: %s: %s\n", path, err.message);
+    return;
+  }
+  for (;;) {
+    bw_message m;
+    int rc = bw_reader_next(r, &m, &err);
+    if (rc == BW_DONE) break;
+    if (rc != BW_OK) {
+      fprintf(stderr, "bw_bench: skipped: %s\n", err.message);
+      continue;
+    }
+    if (g_n == g_cap) {
+      g_cap = g_cap ? g_cap * 2 : 1024;
+      g_msgs = realloc(g_msgs, g_cap * sizeof(*g_msgs));
+      if (!g_msgs) die("out of memory");
+    }
+    msg_t *d = &g_msgs[g_n++];
+    d->data = xmalloc(m.len);
+    memcpy(d->data, m.data, m.len);
+    d->len = m.len;
+    d->path = strdup(m.locator.path ? m.locator.path : path);
+    d->index = m.locator.index;
+    d->offset = m.locator.offset;
+    d->truncated = m.truncated;
+    g_bytes += m.len;
+  }
+  bw_reader_free(r);
+}
+
+static void load_list(const char *list) {
+  FILE *f = fopen(list, "r");
+  if (!f) die("cannot open the list file");
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, f)) > 0) {
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    if (n) load_path(line);
+  }
+  free(line);
+  fclose(f);
+}
+
+/* ---- floor: GMime parse + transfer decoding of every leaf ---------------- */
+
+static size_t floor_walk(GMimeObject *obj, int depth) {
+  if (!obj || depth > 64) return 0;
+  size_t out = 0;
+  if (GMIME_IS_MULTIPART(obj)) {
+    GMimeMultipart *mp = GMIME_MULTIPART(obj);
+    int n = g_mime_multipart_get_count(mp);
+    for (int i = 0; i < n; i++) out += floor_walk(g_mime_multipart_get_part(mp, i), depth + 1);
+  } else if (GMIME_IS_MESSAGE_PART(obj)) {
+    GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+    if (inner) out += floor_walk(g_mime_message_get_mime_part(inner), depth + 1);
+  } else if (GMIME_IS_PART(obj)) {
+    GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+    if (content) {
+      GMimeStream *mem = g_mime_stream_mem_new();
+      g_mime_data_wrapper_write_to_stream(content, mem);
+      out += g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len;
+      g_object_unref(mem);
+    }
+  }
+  return out;
+}
+
+static size_t floor_one(const msg_t *m) {
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(m->data, m->len);
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+  size_t out = 0;
+  if (msg) {
+    out = floor_walk(g_mime_message_get_mime_part(msg), 0);
+    g_object_unref(msg);
+  }
+  g_object_unref(parser);
+  g_object_unref(stream);
+  return out;
+}
+
+/* ---- scan: bw_scan + JSON into a reused buffer ---------------------------- */
+
+static size_t scan_one(const msg_t *m, bw_buf *json) {
+  bw_scan_opts o = {.locator = {.path = m->path, .index = m->index, .offset = m->offset},
+                    .truncated = m->truncated};
+  bw_result *r = NULL;
+  bw_error err = {0};
+  if (bw_scan(g_engine, m->data, m->len, &o, &r, &err) != BW_OK) {
+    fprintf(stderr, "bw_bench: scan failed: %s\n", err.message);
+    return 0;
+  }
+  bw_buf_reset(json);
+  bw_result_to_json(r, json);
+  size_t out = json->len;
+  bw_result_free(r);
+  return out;
+}
+
+/* ---- the timed loops ------------------------------------------------------ */
+
+enum { MODE_FLOOR, MODE_SCAN };
+
+typedef struct {
+  int mode;
+  atomic_size_t *next;
+  size_t sink; /* bytes produced, so no work can be optimised away */
+} worker_t;
+
+static void *worker(void *arg) {
+  worker_t *w = arg;
+  bw_buf json;
+  bw_buf_init(&json);
+  for (;;) {
+    size_t i = atomic_fetch_add_explicit(w->next, 1, memory_order_relaxed);
+    if (i >= g_n) break;
+    w->sink += w->mode == MODE_FLOOR ? floor_one(&g_msgs[i]) : scan_one(&g_msgs[i], &json);
+  }
+  bw_buf_free(&json);
+  return NULL;
+}
+
+static double now(clockid_t c) {
+  struct timespec ts;
+  clock_gettime(c, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One pass over all messages with `threads` threads; returns wall and CPU seconds. */
+static long g_vcsw, g_ivcsw; /* context switches of the last run_once */
+
+static size_t run_once(int mode, int threads, double *wall, double *cpu) {
+  struct rusage ru0, ru1;
+  getrusage(RUSAGE_SELF, &ru0);
+  atomic_size_t next = 0;
+  worker_t *ws = calloc((size_t)threads, sizeof(*ws));
+  pthread_t *ts = calloc((size_t)threads, sizeof(*ts));
+  if (!ws || !ts) die("out of memory");
+  double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+  for (int t = 0; t < threads; t++) {
+    ws[t].mode = mode;
+    ws[t].next = &next;
+    if (threads == 1) worker(&ws[t]);
+    else if (pthread_create(&ts[t], NULL, worker, &ws[t]) != 0) die("pthread_create failed");
+  }
+  if (threads > 1)
+    for (int t = 0; t < threads; t++) pthread_join(ts[t], NULL);
+  *wall = now(CLOCK_MONOTONIC) - w0;
+  *cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  getrusage(RUSAGE_SELF, &ru1);
+  g_vcsw = ru1.ru_nvcsw - ru0.ru_nvcsw;    /* blocking: locks, joins */
+  g_ivcsw = ru1.ru_nivcsw - ru0.ru_nivcsw; /* preempted: other load on the machine */
+  size_t sink = 0;
+  for (int t = 0; t < threads; t++) sink += ws[t].sink;
+  free(ws);
+  free(ts);
+  return sink;
+}
+
+/* ---- machine calibration: how much parallelism is the machine giving us now? ---- */
+
+static void *spin(void *arg) {
+  volatile unsigned long x = 0;
+  for (unsigned long i = 0; i < 60000000UL; i++) x += i;
+  (void)arg;
+  return NULL;
+}
+
+static double spin_wall(int threads) {
+  pthread_t ts[256];
+  double w0 = now(CLOCK_MONOTONIC);
+  for (int t = 0; t < threads; t++)
+    if (pthread_create(&ts[t], NULL, spin, NULL) != 0) die("pthread_create failed");
+  for (int t = 0; t < threads; t++) pthread_join(ts[t], NULL);
+  return now(CLOCK_MONOTONIC) - w0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof(*v), cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+typedef struct {
+  double wall, cpu, msgs_s, mb_s, mb_s_core, msgs_s_core;
+} stats_t;
+
+static stats_t measure(const char *set, int mode, int threads, int reps) {
+  double walls[64], cpus[64], vcsw[64], ivcsw[64];
+  size_t sink = 0;
+  for (int i = 0; i < reps; i++) {
+    sink = run_once(mode, threads, &walls[i], &cpus[i]);
+    vcsw[i] = (double)g_vcsw;
+    ivcsw[i] = (double)g_ivcsw;
+  }
+  stats_t s = {.wall = median(walls, reps), .cpu = median(cpus, reps)};
+  double vcs = median(vcsw, reps), ivcs = median(ivcsw, reps);
+  s.msgs_s_core = (double)g_n / s.cpu;
+  s.msgs_s = (double)g_n / s.wall;
+  s.mb_s = (double)g_bytes / 1e6 / s.wall;
+  s.mb_s_core = (double)g_bytes / 1e6 / s.cpu;
+  const char *name = mode == MODE_FLOOR ? "floor" : "scan";
+  printf("  %-6s -j %-2d %8.0f msg/s %8.2f MB/s | per core %8.0f msg/s %8.2f MB/s | wall %.3f s cpu %.3f s ctxsw %.0f/%.0f | out %zu B\n",
+         name, threads, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, s.wall, s.cpu, vcs, ivcs, sink);
+  printf("RESULT set=%s mode=%s threads=%d msgs=%zu bytes=%zu wall=%.4f cpu=%.4f msgs_s=%.1f mb_s=%.3f "
+         "msgs_s_core=%.1f mb_s_core=%.3f vcsw=%.0f ivcsw=%.0f\n",
+         set, name, threads, g_n, g_bytes, s.wall, s.cpu, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, vcs, ivcs);
+  fflush(stdout);
+  return s;
+}
+
+int main(int argc, char **argv) {
+  int reps = 3, threads = 2, do_floor = 1, do_scan = 1;
+  const char *set = "set";
+  int opt;
+  while ((opt = getopt(argc, argv, "r:j:n:l:m:h")) != -1) {
+    switch (opt) {
+      case 'r': reps = atoi(optarg); break;
+      case 'j': threads = atoi(optarg); break;
+      case 'n': set = optarg; break;
+      case 'l': load_list(optarg); break;
+      case 'm':
+        do_floor = strstr(optarg, "floor") != NULL;
+        do_scan = strstr(optarg, "scan") != NULL;
+        break;
+      default:
+        fprintf(stderr, "usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m floor,scan] [PATH...]\n");
+        return 2;
+    }
+  }
+  if (reps < 1 || reps > 64 || threads < 1 || threads > 256) die("bad -r or -j");
+  for (int i = optind; i < argc; i++) load_path(argv[i]);
+  if (g_n == 0) {
+    printf("SKIP bw_bench: no messages under the given paths\n");
+    return 0;
+  }
+
+  bw_config cfg;
+  bw_config_init(&cfg);
+  bw_engine *engine = NULL;
+  bw_error err = {0};
+  if (bw_engine_new(&cfg, &engine, &err) != BW_OK) die(err.message); /* also runs g_mime_init() */
+  g_engine = engine;
+
+  if (threads > 1) {
+    double a[5], b[5];
+    for (int i = 0; i < 5; i++) {
+      a[i] = spin_wall(1);
+      b[i] = spin_wall(threads);
+    }
+    double avail = threads * median(a, 5) / median(b, 5);
+    printf("calibration: a CPU-bound loop runs %.2fx faster with %d threads than with 1 right now "
+           "(ideal %d.00x; less means other load on the machine)\n", avail, threads, threads);
+    printf("RESULT set=%s mode=calibration threads=%d speedup=%.3f\n", set, threads, avail);
+  }
+  printf("set %s: %zu messages, %.2f MB (in memory; I/O not timed)\n", set, g_n, (double)g_bytes / 1e6);
+  /* Warm-up: one untimed single-threaded pass of each mode (page faults, iconv cache, PSL). */
+  double w, c;
+  if (do_floor) run_once(MODE_FLOOR, 1, &w, &c);
+  if (do_scan) run_once(MODE_SCAN, 1, &w, &c);
+
+  stats_t f1 = {0}, fj = {0}, s1 = {0}, sj = {0};
+  if (do_floor) f1 = measure(set, MODE_FLOOR, 1, reps);
+  if (do_floor && threads > 1) fj = measure(set, MODE_FLOOR, threads, reps);
+  if (do_scan) s1 = measure(set, MODE_SCAN, 1, reps);
+  if (do_scan && threads > 1) sj = measure(set, MODE_SCAN, threads, reps);
+
+  if (do_floor && do_scan)
+    printf("  scan/floor -j 1: %.1f%% per core (CPU time), %.1f%% by wall time\n",
+           100.0 * s1.msgs_s_core / f1.msgs_s_core, 100.0 * s1.msgs_s / f1.msgs_s);
+  if (threads > 1) {
+    if (do_floor)
+      printf("  floor -j %d / -j 1: %.2fx by wall time; CPU per message %+.1f%%\n", threads,
+             fj.msgs_s / f1.msgs_s, 100.0 * (fj.cpu / f1.cpu - 1));
+    if (do_scan)
+      printf("  scan  -j %d / -j 1: %.2fx by wall time; CPU per message %+.1f%%\n", threads,
+             sj.msgs_s / s1.msgs_s, 100.0 * (sj.cpu / s1.cpu - 1));
+  }
+  double la[3];
+  if (getloadavg(la, 3) == 3)
+    printf("  load average at the end: %.2f %.2f %.2f on %ld CPUs (wall-time numbers and -j scaling are only\n"
+           "  meaningful on an otherwise idle machine; per-core numbers use CPU time)\n",
+           la[0], la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
+
+  bw_engine_free(engine);
+  for (size_t i = 0; i < g_n; i++) {
+    free(g_msgs[i].data);
+    free(g_msgs[i].path);
+  }
+  free(g_msgs);
+  return 0;
+}
