@@ -2,7 +2,7 @@
  * engine.c - building the shared, read-only engine.
  *
  * Everything that is costly to prepare (GMime's global state, the public
- * suffix list) is loaded once here, so that bw_scan() does no set-up work and
+ * suffix list, the compiled tracker rules) is loaded once here, so that bw_scan() does no set-up work and
  * any number of threads can scan with the same engine.
  */
 #include <gmime/gmime.h>
@@ -55,6 +55,11 @@ int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
     free(e);
     return bw_error_set(err, BW_EINTERNAL, "could not load the public suffix list (libpsl)");
   }
+  e->trackers = bw_trackers_new();
+  if (!e->trackers) {
+    bw_engine_free(e);
+    return bw_error_set(err, BW_ENOMEM, "out of memory compiling the tracker rules");
+  }
   *out = e;
   return BW_OK;
 }
@@ -62,5 +67,6 @@ int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
 void bw_engine_free(bw_engine *e) {
   if (!e) return;
   bw_url_ctx_free(e->urls);
+  bw_trackers_free(e->trackers);
   free(e);
 }

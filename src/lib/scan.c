@@ -58,7 +58,7 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
                       .findings = &r->findings, .out = &r->extraction};
   rc = bw_extract_view(&x, &r->view);
   if (rc != BW_OK) return rc;
-  bw_beacon_ctx bc = {.urls = e->urls, .arena = &r->arena, .findings = &r->findings, .view = &r->view,
+  bw_beacon_ctx bc = {.urls = e->urls, .trackers = e->trackers, .arena = &r->arena, .findings = &r->findings, .view = &r->view,
                       .extraction = &r->extraction, .forced_recipient = opts ? opts->recipient : NULL,
                       .out = &r->beacons};
   rc = bw_beacons_detect(&bc);

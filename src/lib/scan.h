@@ -7,6 +7,7 @@
 
 #include "beaconwatch.h"
 #include "detect/beacon.h"
+#include "detect/trackers.h"
 #include "findings.h"
 #include "html/resources.h"
 #include "mime/view.h"
@@ -16,6 +17,7 @@
 struct bw_engine {
   bw_config cfg;
   bw_url_ctx *urls;
+  bw_trackers *trackers; /* the bundled tracker-vendor rules, compiled */
 };
 
 struct bw_result {

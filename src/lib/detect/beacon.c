@@ -11,6 +11,8 @@
  *     query string; a content image named by a hash alone is not enough;
  *   - tiny or hidden and loaded from a third party (not the sender's
  *     registrable domain), which learns of the open even without an id;
+ *   - a known tracker vendor's URL (the bundled MailTrackerBlocker and
+ *     Trocker rules) with an id or a tracking shape;
  *   - once a host serves a beacon, every other resource from that host tells
  *     it of the open too.
  * Links are click beacons when they carry the recipient, a long opaque id, or
@@ -34,6 +36,8 @@ typedef struct url_analysis {
   bw_url_token opaque;
   int has_opaque;
   int redirector;
+  bw_tracker_match vendor;
+  int has_vendor;
 } url_analysis;
 
 typedef struct detector {
@@ -95,7 +99,13 @@ static void analyse_url(const detector *d, const bw_url *u, url_analysis *a) {
   }
   a->has_opaque = bw_url_find_token(raw, len, &a->opaque);
   a->redirector = bw_url_is_redirector(raw, len);
+  /* Vendor rules are written for "host/path?query", as a browser extension sees requests. */
+  const char *norm = u->normalized ? u->normalized : raw;
+  const char *rest = strstr(norm, "://");
+  rest = rest ? rest + 3 : norm;
+  a->has_vendor = bw_trackers_match(d->ctx->trackers, rest, strlen(rest), &a->vendor) == 1;
 }
+
 
 /* ---- building beacons ------------------------------------------------------------ */
 
@@ -103,6 +113,15 @@ static void add_signal(bw_beacon *b, const char *signal, const char *detail, con
                        const char *decodes_to) {
   if (b->n_signals >= MAX_SIGNALS) return;
   b->signals[b->n_signals++] = (bw_beacon_signal){signal, detail, token, decodes_to};
+}
+
+static void add_vendor_signal(detector *d, bw_beacon *b, const url_analysis *a) {
+  if (!a->has_vendor) return;
+  b->vendor = a->vendor.vendor;
+  add_signal(b, "vendor",
+             bw_arena_printf(d->ctx->arena, "matches the %s tracker rule %s (MailTrackerBlocker/Trocker lists)",
+                             a->vendor.vendor, a->vendor.pattern),
+             NULL, NULL);
 }
 
 static bw_beacon *new_beacon(detector *d, const bw_url *u, const char *part, const char *trigger,
@@ -189,11 +208,15 @@ static int judge_resource(detector *d, const bw_resource *r) {
   bw_beacon *b = new_beacon(d, &r->url, r->part, "open", r->kind);
   if (!b) return BW_ENOMEM;
   add_token_signals(d, b, &a);
+  add_vendor_signal(d, b, &a);
   int shape = add_shape_signals(d, b, r);
   int no_size = r->width < 0 && r->height < 0;
   int third = is_third_party(d, &r->url);
+  int vendor_open = a.has_vendor && (a.vendor.trigger & BW_TRACKER_OPEN);
   if (a.recipient) {
     b->confidence = 0.99;
+  } else if (vendor_open && (a.has_opaque || shape || no_size)) {
+    b->confidence = 0.95;
   } else if (a.has_opaque && (shape || no_size || strcmp(a.opaque.where, "path") != 0)) {
     if (no_size && !shape) add_signal(b, "no_size", "no declared size", NULL, NULL);
     b->confidence = shape ? 0.95 : 0.85;
@@ -247,11 +270,15 @@ static int judge_link(detector *d, const bw_link *l) {
   if (!l->url.is_remote || already_listed(d, &l->url, "click") || is_unsubscribe_link(l)) return BW_OK;
   url_analysis a;
   analyse_url(d, &l->url, &a);
-  /* A shorter id alone also names forum threads and articles; it needs a redirector to count. */
-  if (!a.recipient && !(a.has_opaque && (a.opaque.strength >= 3 || a.redirector))) return BW_OK;
+  /* A shorter id alone also names forum threads and articles; it needs a redirector or a
+     known click-tracking vendor to count. */
+  int vendor_click = a.has_vendor && (a.vendor.trigger & BW_TRACKER_CLICK);
+  if (!a.recipient && !(a.has_opaque && (a.opaque.strength >= 3 || a.redirector || vendor_click)))
+    return BW_OK;
   bw_beacon *b = new_beacon(d, &l->url, l->part, "click", "link");
   if (!b) return BW_ENOMEM;
   add_token_signals(d, b, &a);
+  add_vendor_signal(d, b, &a);
   if (a.redirector) add_signal(b, "redirector", "the link passes through a redirector to another URL", NULL, NULL);
   b->confidence = a.recipient ? 0.99 : a.redirector ? 0.9 : 0.8;
   return push_beacon(d, b);

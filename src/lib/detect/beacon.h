@@ -10,6 +10,7 @@
 #define BW_DETECT_BEACON_H
 
 #include "findings.h"
+#include "detect/trackers.h"
 #include "html/resources.h"
 #include "mime/view.h"
 #include "url/url.h"
@@ -38,6 +39,7 @@ typedef struct bw_beacon {
 
 typedef struct bw_beacon_ctx {
   const bw_url_ctx *urls;
+  const bw_trackers *trackers;
   bw_arena *arena;
   bw_findings *findings;
   const bw_view *view;
