@@ -65,6 +65,10 @@ echo "== in-process (bench/bw_bench.c): messages pre-read with bw_reader, then $
 echo
 "$BENCH" -r "$REPS" -j "$JOBS" -n phishing -l "$TMP/phish.lst" | tee -a "$TMP/inproc.txt"
 echo
+echo "floorW = the floor with GMimeParserOptions carrying a no-op warning callback (what bw_view_build passes):"
+"$BENCH" -r "$REPS" -j 1 -m floor -W -n spamassassin -l "$TMP/sa.lst" | grep -E '^ *floorW' | sed 's/^/  spamassassin/'
+"$BENCH" -r "$REPS" -j 1 -m floor -W -n phishing -l "$TMP/phish.lst" | grep -E '^ *floorW' | sed 's/^/  phishing    /'
+echo
 
 # ---- 2. end to end: the real CLI, JSON to /dev/null ------------------------
 # median of REPS runs of wall and CPU (user+sys) time, via bash's `time`.

@@ -459,6 +459,11 @@ static void count_category(const char *c) {
 static char *sanitize_utf8(const char *s, size_t len, size_t *out_len) {
   char *out = malloc(len * 3 + 1);
   size_t o = 0;
+  if (!s || !len) { /* an empty part may come without a buffer at all */
+    out[0] = '\0';
+    *out_len = 0;
+    return out;
+  }
   const char *end = s + len, *p = s;
   while (p < end) {
     const char *bad;
