@@ -4,7 +4,7 @@
 # the repository's seeds are never modified). Fails on the first crash, leak or
 # timeout, leaving the reproducer in the scratch directory and naming it.
 set -euo pipefail
-build=${1:?usage: run-fuzzers.sh BUILD_DIR SECONDS}
+build=$(cd "${1:?usage: run-fuzzers.sh BUILD_DIR SECONDS}" && pwd)
 seconds=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/bw-fuzz.XXXXXX)
