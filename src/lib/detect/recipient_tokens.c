@@ -3,15 +3,17 @@
  * them in URLs (see recipient_tokens.h).
  *
  * Both the address as written and its lowercase form are encoded, because
- * senders hash whatever their list holds. Hashes use GLib's GChecksum, SHA-224
- * (which GLib lacks) nettle, CRC32 zlib. Searching is plain substring search:
- * a message has a handful of addresses and a few dozen URLs, so a few
- * hundred memmem calls per message cost microseconds.
+ * senders hash whatever their list holds. Hashes come from nettle, CRC32 from
+ * zlib. Searching indexes every token by its first six bytes, so each URL is
+ * read once whatever the number of recipients and encodings (a message to a
+ * mailing list can have dozens of addresses, hence hundreds of tokens).
  */
 #include "detect/recipient_tokens.h"
 
 #include <assert.h>
 #include <glib.h>
+#include <nettle/md5.h>
+#include <nettle/sha1.h>
 #include <nettle/sha2.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +22,7 @@
 #include "beaconwatch.h"
 
 /* Shorter encodings collide with ordinary text; an address is at least "a@b.c". */
-enum { MIN_TOKEN_LEN = 6, MAX_TOKENS_PER_ADDRESS = 32 };
+enum { MIN_TOKEN_LEN = 6, PREFIX = MIN_TOKEN_LEN, MAX_TOKENS_PER_ADDRESS = 32 };
 
 static const char HEX[] = "0123456789abcdef";
 
@@ -71,21 +73,23 @@ static char *base64_of(bw_arena *a, const char *s, int url_safe, int pad) {
   return out;
 }
 
-static char *checksum_of(bw_arena *a, GChecksumType type, const char *s) {
-  gchar *hex = g_compute_checksum_for_string(type, s, -1);
-  char *out = bw_arena_strdup(a, hex);
-  g_free(hex);
-  return out;
-}
+/* One nettle digest over s, as lowercase hex. */
+#define DIGEST_HEX(name, ctx_type, size, init, update, digest)                                     \
+  static char *name(bw_arena *a, const char *s) {                                                  \
+    struct ctx_type ctx;                                                                           \
+    unsigned char out[size];                                                                       \
+    init(&ctx);                                                                                    \
+    update(&ctx, strlen(s), (const uint8_t *)s);                                                   \
+    digest(&ctx, sizeof(out), out);                                                                \
+    return hex_of(a, out, sizeof(out));                                                            \
+  }
 
-static char *sha224_of(bw_arena *a, const char *s) {
-  struct sha224_ctx ctx;
-  unsigned char digest[SHA224_DIGEST_SIZE];
-  sha224_init(&ctx);
-  sha224_update(&ctx, strlen(s), (const uint8_t *)s);
-  sha224_digest(&ctx, sizeof(digest), digest);
-  return hex_of(a, digest, sizeof(digest));
-}
+DIGEST_HEX(md5_of, md5_ctx, MD5_DIGEST_SIZE, md5_init, md5_update, md5_digest)
+DIGEST_HEX(sha1_of, sha1_ctx, SHA1_DIGEST_SIZE, sha1_init, sha1_update, sha1_digest)
+DIGEST_HEX(sha224_of, sha224_ctx, SHA224_DIGEST_SIZE, sha224_init, sha224_update, sha224_digest)
+DIGEST_HEX(sha256_of, sha256_ctx, SHA256_DIGEST_SIZE, sha256_init, sha256_update, sha256_digest)
+DIGEST_HEX(sha384_of, sha384_ctx, SHA384_DIGEST_SIZE, sha384_init, sha384_update, sha384_digest)
+DIGEST_HEX(sha512_of, sha512_ctx, SHA512_DIGEST_SIZE, sha512_init, sha512_update, sha512_digest)
 
 static char *crc32_of(bw_arena *a, const char *s) {
   uLong crc = crc32(0L, (const Bytef *)s, (uInt)strlen(s));
@@ -98,19 +102,11 @@ typedef struct token_list {
   size_t n, cap;
 } token_list;
 
-static int already_listed(const token_list *l, const char *text, int case_sensitive) {
-  for (size_t i = 0; i < l->n; i++) {
-    if (case_sensitive ? strcmp(l->items[i].text, text) == 0 : strcasecmp(l->items[i].text, text) == 0)
-      return 1;
-  }
-  return 0;
-}
-
 static int add_token(token_list *l, const char *address, const char *encoding, const char *text,
                      int case_sensitive) {
   if (!text) return BW_ENOMEM;
   size_t len = strlen(text);
-  if (len < MIN_TOKEN_LEN || already_listed(l, text, case_sensitive)) return BW_OK;
+  if (len < MIN_TOKEN_LEN) return BW_OK;
   assert(l->n < l->cap); /* the capacity allows every encoding of every form */
   if (!case_sensitive) {
     char *lowered = (char *)text; /* every encoder above returns a fresh arena copy */
@@ -132,20 +128,46 @@ static int add_encodings(token_list *l, const char *address, const char *form) {
   rc |= add_token(l, address, "base64url", base64_of(a, form, 1, 1), 1);
   rc |= add_token(l, address, "base64url-nopad", base64_of(a, form, 1, 0), 1);
   rc |= add_token(l, address, "hex", hex_of(a, (const unsigned char *)form, strlen(form)), 0);
-  rc |= add_token(l, address, "md5", checksum_of(a, G_CHECKSUM_MD5, form), 0);
-  rc |= add_token(l, address, "sha1", checksum_of(a, G_CHECKSUM_SHA1, form), 0);
+  rc |= add_token(l, address, "md5", md5_of(a, form), 0);
+  rc |= add_token(l, address, "sha1", sha1_of(a, form), 0);
   rc |= add_token(l, address, "sha224", sha224_of(a, form), 0);
-  rc |= add_token(l, address, "sha256", checksum_of(a, G_CHECKSUM_SHA256, form), 0);
-  rc |= add_token(l, address, "sha384", checksum_of(a, G_CHECKSUM_SHA384, form), 0);
-  rc |= add_token(l, address, "sha512", checksum_of(a, G_CHECKSUM_SHA512, form), 0);
+  rc |= add_token(l, address, "sha256", sha256_of(a, form), 0);
+  rc |= add_token(l, address, "sha384", sha384_of(a, form), 0);
+  rc |= add_token(l, address, "sha512", sha512_of(a, form), 0);
   rc |= add_token(l, address, "crc32", crc32_of(a, form), 0);
   return rc ? BW_ENOMEM : BW_OK;
 }
 
-/* Longer tokens first, so a SHA-512 is reported as such and not as the SHA-... it contains. */
-static int by_length_desc(const void *x, const void *y) {
-  const bw_recipient_token *a = x, *b = y;
-  return (a->len < b->len) - (a->len > b->len);
+/* The first PREFIX bytes of a token, lowercased, as an integer: the index key. */
+static uint64_t prefix_key(const char *s) {
+  uint64_t k = 0;
+  for (int i = 0; i < PREFIX; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    k = (k << 8) | c;
+  }
+  return k;
+}
+
+static size_t bucket_of(uint64_t key, size_t mask) {
+  return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+/* Chains every token into the bucket of its prefix, so a URL is scanned once, not once per token. */
+static int build_index(bw_arena *a, bw_recipient_tokens *t) {
+  size_t buckets = 64;
+  while (buckets < t->n * 2) buckets *= 2;
+  t->buckets = bw_arena_alloc(a, buckets * sizeof(*t->buckets));
+  t->next = bw_arena_alloc(a, (t->n ? t->n : 1) * sizeof(*t->next));
+  if (!t->buckets || !t->next) return BW_ENOMEM;
+  memset(t->buckets, 0xff, buckets * sizeof(*t->buckets));
+  t->mask = buckets - 1;
+  for (size_t i = 0; i < t->n; i++) {
+    size_t b = bucket_of(prefix_key(t->items[i].text), t->mask);
+    t->next[i] = t->buckets[b];
+    t->buckets[b] = (uint32_t)i;
+  }
+  return BW_OK;
 }
 
 int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t n_addresses,
@@ -166,23 +188,30 @@ int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t 
     if (add_encodings(&l, addr, addr) != BW_OK) return BW_ENOMEM;
     if (strcmp(lower, addr) != 0 && add_encodings(&l, addr, lower) != BW_OK) return BW_ENOMEM;
   }
-  qsort(l.items, l.n, sizeof(*l.items), by_length_desc);
   out->items = l.items;
   out->n = l.n;
-  return BW_OK;
+  return build_index(a, out);
+}
+
+static int token_at(const bw_recipient_token *tok, const char *s, const char *lower, size_t len,
+                    size_t i) {
+  if (i + tok->len > len) return 0;
+  return memcmp((tok->case_sensitive ? s : lower) + i, tok->text, tok->len) == 0;
 }
 
 const bw_recipient_token *bw_recipient_tokens_find(const bw_recipient_tokens *t, const char *s,
                                                    const char *lower, size_t len, size_t *at) {
-  for (size_t i = 0; i < t->n; i++) {
-    const bw_recipient_token *tok = &t->items[i];
-    if (tok->len > len) continue;
-    const char *hay = tok->case_sensitive ? s : lower;
-    const char *hit = memmem(hay, len, tok->text, tok->len);
-    if (hit) {
-      *at = (size_t)(hit - hay);
-      return tok;
+  const bw_recipient_token *best = NULL;
+  if (!t->n || len < PREFIX) return NULL;
+  for (size_t i = 0; i + PREFIX <= len; i++) {
+    for (uint32_t k = t->buckets[bucket_of(prefix_key(lower + i), t->mask)]; k != UINT32_MAX; k = t->next[k]) {
+      const bw_recipient_token *tok = &t->items[k];
+      /* Longer tokens win: a SHA-512 must not be reported as the SHA-... it starts with. */
+      if ((!best || tok->len > best->len) && token_at(tok, s, lower, len, i)) {
+        best = tok;
+        *at = i;
+      }
     }
   }
-  return NULL;
+  return best;
 }

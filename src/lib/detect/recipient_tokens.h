@@ -13,6 +13,7 @@
 #define BW_DETECT_RECIPIENT_TOKENS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
@@ -28,6 +29,9 @@ typedef struct bw_recipient_token {
 typedef struct bw_recipient_tokens {
   bw_recipient_token *items;
   size_t n;
+  uint32_t *buckets; /* prefix index: first token of each bucket, UINT32_MAX when empty */
+  uint32_t *next;    /* next token in the same bucket */
+  size_t mask;
 } bw_recipient_tokens;
 
 /* Builds the encodings of each address (duplicates across addresses are dropped). */
@@ -35,7 +39,7 @@ int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t 
                               bw_recipient_tokens *out);
 
 /*
- * Finds the longest token in s; `lower` is s ASCII-lowercased (same length),
+ * Finds the longest token in s (the earliest of equal length); `lower` is s ASCII-lowercased,
  * searched for the case-insensitive forms, which are stored lowercased.
  * Returns the token and sets *at to its byte offset, or returns NULL.
  */
