@@ -43,6 +43,8 @@ typedef struct url_analysis {
 typedef struct detector {
   bw_beacon_ctx *ctx;
   bw_recipient_tokens tokens;
+  int tokens_ready; /* built at the first remote URL: most messages without one need none */
+  int oom;
   const char *sender_domain; /* registrable domain of From, or NULL */
 } detector;
 
@@ -70,7 +72,7 @@ static int build_tokens(detector *d) {
 
 /* ---- analysing one URL --------------------------------------------------------- */
 
-static const bw_recipient_token *find_recipient(const detector *d, const char *s, size_t len,
+static const bw_recipient_token *find_recipient(detector *d, const char *s, size_t len,
                                                 char *copy, size_t copy_size) {
   char lower[MAX_URL_SCAN];
   if (len > sizeof(lower)) len = sizeof(lower);
@@ -85,13 +87,17 @@ static const bw_recipient_token *find_recipient(const detector *d, const char *s
   return t;
 }
 
-static void analyse_url(const detector *d, const bw_url *u, url_analysis *a) {
+static void analyse_url(detector *d, const bw_url *u, url_analysis *a) {
   memset(a, 0, sizeof(*a));
+  if (!d->tokens_ready) {
+    d->tokens_ready = 1;
+    if (build_tokens(d) != BW_OK) d->oom = 1;
+  }
   const char *raw = u->raw ? u->raw : "";
   size_t len = strlen(raw);
   if (len > MAX_URL_SCAN) len = MAX_URL_SCAN;
   a->recipient = find_recipient(d, raw, len, a->recipient_text, sizeof(a->recipient_text));
-  if (!a->recipient) {
+  if (!a->recipient && memchr(raw, '%', len)) {
     /* Trackers often URL-encode a value that is itself an encoding: look once more, decoded. */
     char decoded[MAX_URL_SCAN + 1];
     size_t n = bw_url_percent_decode(raw, len, decoded);
@@ -267,7 +273,7 @@ static int is_unsubscribe_link(const bw_link *l) {
 }
 
 static int judge_link(detector *d, const bw_link *l) {
-  if (!l->url.is_remote || already_listed(d, &l->url, "click") || is_unsubscribe_link(l)) return BW_OK;
+  if (!l->url.is_remote || already_listed(d, &l->url, "click")) return BW_OK;
   url_analysis a;
   analyse_url(d, &l->url, &a);
   /* A shorter id alone also names forum threads and articles; it needs a redirector or a
@@ -275,6 +281,7 @@ static int judge_link(detector *d, const bw_link *l) {
   int vendor_click = a.has_vendor && (a.vendor.trigger & BW_TRACKER_CLICK);
   if (!a.recipient && !(a.has_opaque && (a.opaque.strength >= 3 || a.redirector || vendor_click)))
     return BW_OK;
+  if (is_unsubscribe_link(l)) return BW_OK;
   bw_beacon *b = new_beacon(d, &l->url, l->part, "click", "link");
   if (!b) return BW_ENOMEM;
   add_token_signals(d, b, &a);
@@ -308,7 +315,6 @@ static void summarise(detector *d) {
 
 int bw_beacons_detect(bw_beacon_ctx *ctx) {
   detector d = {.ctx = ctx};
-  if (build_tokens(&d) != BW_OK) return BW_ENOMEM;
   const bw_view *v = ctx->view;
   if (v->from.n && v->from.items[0].domain)
     d.sender_domain = bw_url_registrable_domain(ctx->urls, ctx->arena, v->from.items[0].domain);
@@ -321,5 +327,5 @@ int bw_beacons_detect(bw_beacon_ctx *ctx) {
   for (size_t i = 0; i < links->len; i++)
     if (judge_link(&d, links->items[i]) != BW_OK) return BW_ENOMEM;
   summarise(&d);
-  return BW_OK;
+  return d.oom ? BW_ENOMEM : BW_OK;
 }

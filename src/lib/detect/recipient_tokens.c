@@ -22,7 +22,7 @@
 #include "beaconwatch.h"
 
 /* Shorter encodings collide with ordinary text; an address is at least "a@b.c". */
-enum { MIN_TOKEN_LEN = 6, PREFIX = MIN_TOKEN_LEN, MAX_TOKENS_PER_ADDRESS = 32 };
+enum { MIN_TOKEN_LEN = 6, PREFIX = MIN_TOKEN_LEN, ENCODINGS_PER_FORM = 14 };
 
 static const char HEX[] = "0123456789abcdef";
 
@@ -96,13 +96,7 @@ static char *crc32_of(bw_arena *a, const char *s) {
   return bw_arena_printf(a, "%08lx", (unsigned long)crc);
 }
 
-typedef struct token_list {
-  bw_arena *arena;
-  bw_recipient_token *items;
-  size_t n, cap;
-} token_list;
-
-static int add_token(token_list *l, const char *address, const char *encoding, const char *text,
+static int add_token(bw_recipient_tokens *l, const char *address, const char *encoding, const char *text,
                      int case_sensitive) {
   if (!text) return BW_ENOMEM;
   size_t len = strlen(text);
@@ -118,7 +112,7 @@ static int add_token(token_list *l, const char *address, const char *encoding, c
 }
 
 /* The encodings of one form of an address (as written, or lowercased). */
-static int add_encodings(token_list *l, const char *address, const char *form) {
+static int add_encodings(bw_recipient_tokens *l, const char *address, const char *form) {
   bw_arena *a = l->arena;
   int rc = BW_OK;
   rc |= add_token(l, address, "raw", bw_arena_strdup(a, form), 0);
@@ -128,6 +122,13 @@ static int add_encodings(token_list *l, const char *address, const char *form) {
   rc |= add_token(l, address, "base64url", base64_of(a, form, 1, 1), 1);
   rc |= add_token(l, address, "base64url-nopad", base64_of(a, form, 1, 0), 1);
   rc |= add_token(l, address, "hex", hex_of(a, (const unsigned char *)form, strlen(form)), 0);
+  return rc ? BW_ENOMEM : BW_OK;
+}
+
+/* Digests are the costly part and can only match a run of hex digits, so they wait for one. */
+static int add_digests(bw_recipient_tokens *l, const char *address, const char *form) {
+  bw_arena *a = l->arena;
+  int rc = BW_OK;
   rc |= add_token(l, address, "md5", md5_of(a, form), 0);
   rc |= add_token(l, address, "sha1", sha1_of(a, form), 0);
   rc |= add_token(l, address, "sha224", sha224_of(a, form), 0);
@@ -162,7 +163,9 @@ static int build_index(bw_arena *a, bw_recipient_tokens *t) {
   if (!t->buckets || !t->next) return BW_ENOMEM;
   memset(t->buckets, 0xff, buckets * sizeof(*t->buckets));
   t->mask = buckets - 1;
-  for (size_t i = 0; i < t->n; i++) {
+  /* Chained from the last so that each chain lists tokens in the order they were added:
+     of two identical encodings (base64 and base64url of a plain address) the first is named. */
+  for (size_t i = t->n; i-- > 0;) {
     size_t b = bucket_of(prefix_key(t->items[i].text), t->mask);
     t->next[i] = t->buckets[b];
     t->buckets[b] = (uint32_t)i;
@@ -172,12 +175,13 @@ static int build_index(bw_arena *a, bw_recipient_tokens *t) {
 
 int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t n_addresses,
                               bw_recipient_tokens *out) {
-  token_list l = {.arena = a, .cap = n_addresses * MAX_TOKENS_PER_ADDRESS};
-  out->items = NULL;
-  out->n = 0;
-  if (!n_addresses) return BW_OK;
-  l.items = bw_arena_calloc(a, l.cap, sizeof(*l.items));
-  if (!l.items) return BW_ENOMEM;
+  memset(out, 0, sizeof(*out));
+  out->arena = a;
+  out->cap = n_addresses * 2 * ENCODINGS_PER_FORM;
+  out->forms = bw_arena_calloc(a, n_addresses * 2 + 1, sizeof(*out->forms));
+  out->form_address = bw_arena_calloc(a, n_addresses * 2 + 1, sizeof(*out->form_address));
+  out->items = bw_arena_calloc(a, out->cap + 1, sizeof(*out->items));
+  if (!out->forms || !out->form_address || !out->items) return BW_ENOMEM;
   for (size_t i = 0; i < n_addresses; i++) {
     const char *addr = addresses[i];
     if (!addr || !strchr(addr, '@')) continue;
@@ -185,12 +189,44 @@ int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t 
     if (!lower) return BW_ENOMEM;
     for (char *p = lower; *p; p++)
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-    if (add_encodings(&l, addr, addr) != BW_OK) return BW_ENOMEM;
-    if (strcmp(lower, addr) != 0 && add_encodings(&l, addr, lower) != BW_OK) return BW_ENOMEM;
+    out->forms[out->n_forms] = addr;
+    out->form_address[out->n_forms++] = addr;
+    if (strcmp(lower, addr) != 0) {
+      out->forms[out->n_forms] = lower;
+      out->form_address[out->n_forms++] = addr;
+    }
   }
-  out->items = l.items;
-  out->n = l.n;
+  for (size_t f = 0; f < out->n_forms; f++)
+    if (add_encodings(out, out->form_address[f], out->forms[f]) != BW_OK) return BW_ENOMEM;
   return build_index(a, out);
+}
+
+/* 1 when s holds a run of at least 8 hex digits, the shortest digest (CRC32). */
+static int has_hex_run(const char *lower, size_t len) {
+  size_t run = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = lower[i];
+    run = ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ? run + 1 : 0;
+    if (run >= 8) return 1;
+  }
+  return 0;
+}
+
+static int complete_with_digests(bw_recipient_tokens *t) {
+  t->digests_built = 1;
+  for (size_t f = 0; f < t->n_forms; f++)
+    if (add_digests(t, t->form_address[f], t->forms[f]) != BW_OK) return BW_ENOMEM;
+  return build_index(t->arena, t);
+}
+
+/*
+ * Trackers put a token in a URL as a value of its own: a path segment, a query
+ * value, or a piece joined to a word by punctuation. Matching only where such a
+ * piece can begin keeps the search to a fraction of the positions; a token glued
+ * to letters or digits ("abc<md5>") is not looked for.
+ */
+static int is_boundary(char c) {
+  return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80);
 }
 
 static int token_at(const bw_recipient_token *tok, const char *s, const char *lower, size_t len,
@@ -199,11 +235,13 @@ static int token_at(const bw_recipient_token *tok, const char *s, const char *lo
   return memcmp((tok->case_sensitive ? s : lower) + i, tok->text, tok->len) == 0;
 }
 
-const bw_recipient_token *bw_recipient_tokens_find(const bw_recipient_tokens *t, const char *s,
+const bw_recipient_token *bw_recipient_tokens_find(bw_recipient_tokens *t, const char *s,
                                                    const char *lower, size_t len, size_t *at) {
   const bw_recipient_token *best = NULL;
-  if (!t->n || len < PREFIX) return NULL;
+  if (!t->n_forms || len < PREFIX) return NULL;
+  if (!t->digests_built && has_hex_run(lower, len) && complete_with_digests(t) != BW_OK) return NULL;
   for (size_t i = 0; i + PREFIX <= len; i++) {
+    if (i && !is_boundary(lower[i - 1])) continue;
     for (uint32_t k = t->buckets[bucket_of(prefix_key(lower + i), t->mask)]; k != UINT32_MAX; k = t->next[k]) {
       const bw_recipient_token *tok = &t->items[k];
       /* Longer tokens win: a SHA-512 must not be reported as the SHA-... it starts with. */

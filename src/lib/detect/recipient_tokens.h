@@ -27,14 +27,19 @@ typedef struct bw_recipient_token {
 } bw_recipient_token;
 
 typedef struct bw_recipient_tokens {
+  bw_arena *arena;
+  const char **forms;        /* each address as written and lowercased */
+  const char **form_address; /* the address each form belongs to */
+  size_t n_forms;
+  int digests_built;         /* digests are added when a URL first shows a run of hex digits */
   bw_recipient_token *items;
-  size_t n;
+  size_t n, cap;
   uint32_t *buckets; /* prefix index: first token of each bucket, UINT32_MAX when empty */
   uint32_t *next;    /* next token in the same bucket */
   size_t mask;
 } bw_recipient_tokens;
 
-/* Builds the encodings of each address (duplicates across addresses are dropped). */
+/* Builds the encodings of each address; the digests follow on demand (see find). */
 int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t n_addresses,
                               bw_recipient_tokens *out);
 
@@ -43,7 +48,7 @@ int bw_recipient_tokens_build(bw_arena *a, const char *const *addresses, size_t 
  * searched for the case-insensitive forms, which are stored lowercased.
  * Returns the token and sets *at to its byte offset, or returns NULL.
  */
-const bw_recipient_token *bw_recipient_tokens_find(const bw_recipient_tokens *t, const char *s,
+const bw_recipient_token *bw_recipient_tokens_find(bw_recipient_tokens *t, const char *s,
                                                    const char *lower, size_t len, size_t *at);
 
 #endif

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- tokenizer ------------------------------------------------------------ */
 
@@ -687,6 +688,28 @@ static int scan(const char *css, size_t len, int sheet, bw_css_ref_fn fn, void *
   free(sc->lx.buf);
   free(sc);
   return rc;
+}
+
+/* 1 when the letters before a '(' at s[i] end in name (ASCII case-insensitive). */
+static int function_named(const char *css, size_t i, const char *name) {
+  size_t n = strlen(name);
+  if (i < n) return 0;
+  for (size_t k = 0; k < n; k++)
+    if ((css[i - n + k] | 0x20) != name[k]) return 0;
+  return 1;
+}
+
+int bw_css_may_reference(const char *css, size_t len) {
+  if (memchr(css, '\\', len)) return 1;
+  for (const char *p = css; (p = memchr(p, '(', (size_t)(css + len - p))) != NULL; p++) {
+    size_t i = (size_t)(p - css);
+    if (function_named(css, i, "url") || function_named(css, i, "image") ||
+        function_named(css, i, "image-set") || function_named(css, i, "src"))
+      return 1;
+  }
+  for (const char *p = css; (p = memchr(p, '@', (size_t)(css + len - p))) != NULL; p++)
+    if ((size_t)(css + len - p) >= 7 && strncasecmp(p, "@import", 7) == 0) return 1;
+  return 0;
 }
 
 int bw_css_scan_sheet(const char *css, size_t len, bw_css_ref_fn fn, void *ctx) {

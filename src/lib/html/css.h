@@ -34,6 +34,13 @@ int bw_css_scan_sheet(const char *css, size_t len, bw_css_ref_fn fn, void *ctx);
 /* Scans a declaration list (a style="" attribute). */
 int bw_css_scan_declarations(const char *css, size_t len, bw_css_ref_fn fn, void *ctx);
 
+/*
+ * 0 when css certainly holds no reference (no url(, image(), image-set(),
+ * src(), @import and no escape that could spell one), so the scan can be
+ * skipped: most style attributes in mail only set colours and fonts.
+ */
+int bw_css_may_reference(const char *css, size_t len);
+
 /* What inline declarations say about an element's size and visibility. */
 typedef struct bw_css_box {
   double width_px;  /* -1 when not given in px (or a unit convertible to px) */

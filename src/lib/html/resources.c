@@ -12,6 +12,7 @@
  */
 #include "html/resources.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +36,21 @@ typedef struct open_element {
   unsigned hidden; /* inheritable bits in effect for this element's children */
 } open_element;
 
+/*
+ * Mail HTML repeats the same style="" text on element after element (every
+ * cell of a layout table), so the boxes of recent style strings are kept.
+ */
+enum { BOX_CACHE = 64, BOX_CACHE_TEXT = 160 };
+
+typedef struct box_entry {
+  size_t len; /* 0: empty slot */
+  char text[BOX_CACHE_TEXT];
+  bw_css_box box;
+} box_entry;
+
 typedef struct html_walk {
   bw_extract_ctx *x;
+  box_entry boxes[BOX_CACHE];
   const bw_part *part;
   open_element stack[MAX_OPEN_ELEMENTS];
   size_t depth;    /* entries used in stack */
@@ -185,6 +199,7 @@ static int scan_style_block(html_walk *w, const bw_html_token *t) {
                    .site = {.tag = "style", .context = "style-block", .offset = t->offset,
                             .width = -1, .height = -1, .hidden = w->depth ? w->stack[w->depth - 1].hidden : 0},
                    .rc = BW_OK};
+  if (!bw_css_may_reference(t->data, t->data_len)) return BW_OK;
   if (bw_css_scan_sheet(t->data, t->data_len, on_css_ref, &sink) < 0) return BW_ENOMEM;
   return sink.rc;
 }
@@ -194,6 +209,7 @@ static int scan_style_attribute(html_walk *w, const bw_html_attr *style,
   css_sink sink = {.w = w, .site = *element, .rc = BW_OK};
   sink.site.attr = "style";
   sink.site.context = "style-attribute";
+  if (!bw_css_may_reference(style->value, style->value_len)) return BW_OK;
   if (bw_css_scan_declarations(style->value, style->value_len, on_css_ref, &sink) < 0) return BW_ENOMEM;
   return sink.rc;
 }
@@ -217,7 +233,27 @@ static unsigned hidden_from_size(double width, double height) {
 }
 
 /* Size and hidden-ness of the element a start tag opens, given its parent's state. */
-static void describe_element(const html_walk *w, const bw_html_token *t, resource_site *site) {
+static size_t style_slot(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return (size_t)(h % BOX_CACHE);
+}
+
+static void box_of(html_walk *w, const bw_html_attr *style, bw_css_box *out) {
+  if (style->value_len == 0 || style->value_len > BOX_CACHE_TEXT) {
+    bw_css_box_from_declarations(style->value, style->value_len, out);
+    return;
+  }
+  box_entry *e = &w->boxes[style_slot(style->value, style->value_len)];
+  if (e->len != style->value_len || memcmp(e->text, style->value, e->len) != 0) {
+    bw_css_box_from_declarations(style->value, style->value_len, &e->box);
+    memcpy(e->text, style->value, style->value_len);
+    e->len = style->value_len;
+  }
+  *out = e->box;
+}
+
+static void describe_element(html_walk *w, const bw_html_token *t, resource_site *site) {
   site->tag = NULL;
   site->offset = t->offset;
   site->width = parse_dimension(attr_get(t, "width"));
@@ -227,7 +263,7 @@ static void describe_element(const html_walk *w, const bw_html_token *t, resourc
   const bw_html_attr *style = attr_get(t, "style");
   if (style) {
     bw_css_box box;
-    bw_css_box_from_declarations(style->value, style->value_len, &box);
+    box_of(w, style, &box);
     if (box.width_px >= 0) site->width = box.width_px;
     if (box.height_px >= 0) site->height = box.height_px;
     site->hidden |= hidden_from_box(&box);

@@ -17,6 +17,9 @@
 
 #include <errno.h>
 #include <gmime/gmime.h>
+#include <nettle/md5.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
 #include <string.h>
 #include <strings.h>
 
@@ -164,17 +167,32 @@ int bw_decode_text(bw_arena *a, const char *in, size_t len, const char *declared
   g_byte_array_free(converted, TRUE);
   return rc;
 }
-static void checksum_hex(GChecksumType type, const unsigned char *data, size_t len, char *out,
-                         size_t out_size) {
-  GChecksum *c = g_checksum_new(type);
-  g_checksum_update(c, data, (gssize)len);
-  g_strlcpy(out, g_checksum_get_string(c), out_size);
-  g_checksum_free(c);
+static void to_hex(const uint8_t *digest, size_t n, char *out) {
+  static const char hex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 15];
+  }
+  out[2 * n] = '\0';
 }
 
+/* nettle rather than GLib: its SHA implementations are several times faster on big attachments. */
 void bw_decode_digests(const unsigned char *data, size_t len, char md5[33], char sha1[41],
                        char sha256[65]) {
-  checksum_hex(G_CHECKSUM_MD5, data, len, md5, 33);
-  checksum_hex(G_CHECKSUM_SHA1, data, len, sha1, 41);
-  checksum_hex(G_CHECKSUM_SHA256, data, len, sha256, 65);
+  struct md5_ctx m;
+  struct sha1_ctx s1;
+  struct sha256_ctx s256;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  md5_init(&m);
+  md5_update(&m, len, data);
+  md5_digest(&m, MD5_DIGEST_SIZE, d);
+  to_hex(d, MD5_DIGEST_SIZE, md5);
+  sha1_init(&s1);
+  sha1_update(&s1, len, data);
+  sha1_digest(&s1, SHA1_DIGEST_SIZE, d);
+  to_hex(d, SHA1_DIGEST_SIZE, sha1);
+  sha256_init(&s256);
+  sha256_update(&s256, len, data);
+  sha256_digest(&s256, SHA256_DIGEST_SIZE, d);
+  to_hex(d, SHA256_DIGEST_SIZE, sha256);
 }

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "mime/decode.h"
+#include "mime/defects.h"
 
 /* State shared by the walk over one message. */
 typedef struct view_builder {
@@ -29,87 +30,8 @@ typedef struct view_builder {
   int depth_limit_reported;
   size_t header_bytes;
   int header_limit_reported;
-  size_t defects;
+  bw_defects defects;
 } view_builder;
-
-/* Past this many parse_defect findings further defects are only counted. */
-enum { MAX_DEFECT_FINDINGS = 32 };
-
-static const char *parser_warning_name(GMimeParserWarning code) {
-  switch (code) {
-  case GMIME_WARN_DUPLICATED_HEADER:
-    return "duplicated_header";
-  case GMIME_WARN_DUPLICATED_PARAMETER:
-    return "duplicated_parameter";
-  case GMIME_WARN_UNENCODED_8BIT_HEADER:
-    return "unencoded_8bit_header";
-  case GMIME_WARN_INVALID_CONTENT_TYPE:
-    return "invalid_content_type";
-  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
-    return "invalid_rfc2047_header_value";
-  case GMIME_WARN_MALFORMED_MULTIPART:
-    return "malformed_multipart";
-  case GMIME_WARN_TRUNCATED_MESSAGE:
-    return "truncated_message";
-  case GMIME_WARN_MALFORMED_MESSAGE:
-    return "malformed_message";
-  case GMIME_CRIT_INVALID_HEADER_NAME:
-    return "invalid_header_name";
-  case GMIME_CRIT_CONFLICTING_HEADER:
-    return "conflicting_header";
-  case GMIME_CRIT_CONFLICTING_PARAMETER:
-    return "conflicting_parameter";
-  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
-    return "multipart_without_boundary";
-  case GMIME_WARN_INVALID_PARAMETER:
-    return "invalid_parameter";
-  case GMIME_WARN_INVALID_ADDRESS_LIST:
-    return "invalid_address_list";
-  case GMIME_CRIT_NESTING_OVERFLOW:
-    return "nesting_overflow";
-  case GMIME_WARN_PART_WITHOUT_CONTENT:
-    return "part_without_content";
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-    return "part_without_headers_or_content";
-  }
-  return "unknown_defect";
-}
-
-/* GMime's CRIT_* warnings mean parts of the input may be read differently by other software. */
-static bw_severity parser_warning_severity(GMimeParserWarning code) {
-  switch (code) {
-  case GMIME_CRIT_INVALID_HEADER_NAME:
-  case GMIME_CRIT_CONFLICTING_HEADER:
-  case GMIME_CRIT_CONFLICTING_PARAMETER:
-  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
-  case GMIME_CRIT_NESTING_OVERFLOW:
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-    return BW_SEVERITY_MEDIUM;
-  default:
-    return BW_SEVERITY_LOW;
-  }
-}
-
-static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
-                              gpointer user_data) {
-  view_builder *b = user_data;
-  b->defects++;
-  if (b->defects > MAX_DEFECT_FINDINGS) return;
-  bw_finding *f =
-      bw_findings_add(b->findings, "parse_defect", "mime", parser_warning_severity(code), NULL,
-                      "MIME parser: %s", parser_warning_name(code));
-  bw_finding_add_evidence(b->findings, f, "defect", parser_warning_name(code));
-  if (offset >= 0) {
-    char num[32];
-    snprintf(num, sizeof(num), "%lld", (long long)offset);
-    bw_finding_add_evidence(b->findings, f, "offset", num);
-  }
-  if (item) {
-    /* Items can be whole header values; evidence needs only enough to recognise it. */
-    char *excerpt = bw_arena_strndup(b->arena, item, strnlen(item, 200));
-    bw_finding_add_evidence(b->findings, f, "item", excerpt);
-  }
-}
 
 /* ---- headers and addresses ---------------------------------------------- */
 
@@ -143,15 +65,51 @@ static char *unfold_plain(bw_arena *a, const char *raw) {
   return out;
 }
 
+/* A one-line value is its own unfolded form once the white space after the colon is skipped. */
+static const char *single_line_value(const char *raw) {
+  while (*raw == ' ' || *raw == '\t') raw++;
+  size_t n = strlen(raw);
+  if (n && (raw[n - 1] == ' ' || raw[n - 1] == '\t')) return NULL;
+  return memchr(raw, '\n', n) || memchr(raw, '\r', n) ? NULL : raw;
+}
+
+static int is_address_header(const char *name) {
+  static const char *const names[] = {"from", "sender", "reply-to", "to", "cc", "bcc"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (g_ascii_strcasecmp(name, names[i]) == 0) return 1;
+  return 0;
+}
+
 /*
  * The decoded value of a header. Most headers (Received, DKIM-Signature, ...)
  * are plain ASCII: unfolding them here costs a fraction of GMime's decoder,
  * which was the largest single cost of building the view on real mail.
  */
-static const char *header_value(bw_arena *a, GMimeHeader *h, const char *raw) {
-  if (!needs_decoding(raw)) return unfold_plain(a, raw);
-  const char *value = g_mime_header_get_value(h);
-  return bw_arena_strdup(a, value ? value : "");
+static const char *header_value(view_builder *b, GMimeHeader *h, const char *raw) {
+  if (!needs_decoding(raw)) {
+    const char *line = single_line_value(raw);
+    return line ? line : unfold_plain(b->arena, raw);
+  }
+  const char *name = g_mime_header_get_name(h);
+  if (is_address_header(name)) {
+    /* Formatted by GMime from the parsed list; its syntax is checked with the defects. */
+    const char *value = g_mime_header_get_value(h);
+    return bw_arena_strdup(b->arena, value ? value : "");
+  }
+  /* Decoded with the warning options so that a broken encoded-word is reported. */
+  char *unfolded = unfold_plain(b->arena, raw);
+  if (!unfolded) return NULL;
+  char *value = g_mime_utils_header_decode_text(b->defects.opts, unfolded);
+  const char *out = bw_arena_strdup(b->arena, value ? value : unfolded);
+  g_free(value);
+  return out;
+}
+
+/* The raw value as written, less the line break that ends the header. */
+static const char *raw_without_line_break(bw_arena *a, const char *raw) {
+  size_t n = strlen(raw);
+  while (n && (raw[n - 1] == '\n' || raw[n - 1] == '\r')) n--;
+  return bw_arena_strndup(a, raw, n);
 }
 
 static int copy_headers(view_builder *b, GMimeHeaderList *list, bw_header **out, size_t *n_out,
@@ -176,11 +134,12 @@ static int copy_headers(view_builder *b, GMimeHeaderList *list, bw_header **out,
     b->header_bytes += bytes;
     bw_header *dst = &(*out)[n++];
     dst->name = bw_arena_strdup(b->arena, name);
-    dst->raw = bw_arena_strdup(b->arena, raw ? raw : "");
-    dst->value = header_value(b->arena, h, dst->raw);
+    dst->raw = raw_without_line_break(b->arena, raw ? raw : "");
+    dst->value = header_value(b, h, dst->raw);
     if (!dst->name || !dst->raw || !dst->value) return BW_ENOMEM;
   }
   *n_out = n;
+  bw_defects_check_headers(&b->defects, *out, n);
   return BW_OK;
 }
 
@@ -228,10 +187,10 @@ static int copy_addresses(bw_arena *a, InternetAddressList *list, bw_address_lis
 }
 
 /* Delivered-To and X-Original-To are not parsed by GMime's message API. */
-static int parse_address_header(bw_arena *a, GMimeParserOptions *opts, const char *value,
+static int parse_address_header(bw_arena *a, const char *value,
                                 bw_address_list *out) {
   if (!value) return BW_OK;
-  InternetAddressList *list = internet_address_list_parse(opts, value);
+  InternetAddressList *list = internet_address_list_parse(NULL, value);
   int rc = copy_addresses(a, list, out);
   if (list) g_object_unref(list);
   return rc;
@@ -344,6 +303,9 @@ static int is_invalid_content_type(GMimeObject *obj, const char *type, const cha
 }
 
 static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
+  bw_defects_check_entity(&b->defects, obj);
+  if (GMIME_IS_MULTIPART(obj))
+    p->boundary = bw_arena_strdup(b->arena, g_mime_multipart_get_boundary(GMIME_MULTIPART(obj)));
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
   const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
   const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
@@ -495,7 +457,7 @@ static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int dept
 
 /* ---- the message ---------------------------------------------------------- */
 
-static int read_message_headers(view_builder *b, GMimeMessage *m, GMimeParserOptions *opts) {
+static int read_message_headers(view_builder *b, GMimeMessage *m) {
   bw_view *v = b->view;
   bw_arena *a = b->arena;
   int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(m)), &v->headers,
@@ -513,14 +475,14 @@ static int read_message_headers(view_builder *b, GMimeMessage *m, GMimeParserOpt
       copy_addresses(a, g_mime_message_get_reply_to(m), &v->reply_to) != BW_OK ||
       copy_addresses(a, g_mime_message_get_to(m), &v->to) != BW_OK ||
       copy_addresses(a, g_mime_message_get_cc(m), &v->cc) != BW_OK ||
-      parse_address_header(a, opts, dt ? dt->value : NULL, &v->delivered_to) != BW_OK ||
-      parse_address_header(a, opts, xot ? xot->value : NULL, &v->x_original_to) != BW_OK)
+      parse_address_header(a, dt ? dt->value : NULL, &v->delivered_to) != BW_OK ||
+      parse_address_header(a, xot ? xot->value : NULL, &v->x_original_to) != BW_OK)
     return BW_ENOMEM;
   return collect_auth_results(b);
 }
 
-static int build_from_message(view_builder *b, GMimeMessage *m, GMimeParserOptions *opts) {
-  int rc = read_message_headers(b, m, opts);
+static int build_from_message(view_builder *b, GMimeMessage *m) {
+  int rc = read_message_headers(b, m);
   if (rc != BW_OK) return rc;
   GMimeObject *body = g_mime_message_get_mime_part(m);
   if (body) {
@@ -532,30 +494,34 @@ static int build_from_message(view_builder *b, GMimeMessage *m, GMimeParserOptio
   return BW_OK;
 }
 
+/* Parses with GMime's default options: no warning callback, see mime/defects.h for why. */
+static GMimeMessage *parse_message(const char *msg, size_t len) {
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(msg, len);
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  return m;
+}
+
 int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits, bw_arena *arena,
                   bw_findings *findings) {
   memset(v, 0, sizeof(*v));
   view_builder b = {.view = v, .arena = arena, .findings = findings, .limits = limits};
-  GMimeParserOptions *opts = g_mime_parser_options_new();
-  g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &b);
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(msg, len);
-  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-  GMimeMessage *m = g_mime_parser_construct_message(parser, opts);
+  bw_defects_init(&b.defects, findings, arena);
+  GMimeMessage *m = parse_message(msg, len);
   int rc = BW_OK;
   if (m) {
-    rc = build_from_message(&b, m, opts);
+    rc = build_from_message(&b, m);
     g_object_unref(m);
+    if (rc == BW_OK && bw_defects_structure_suspect(msg, len, v))
+      bw_defects_structural_pass(&b.defects, msg, len);
   } else {
     bw_findings_add(findings, "parse_defect", "mime", BW_SEVERITY_MEDIUM, NULL,
                     "not a parseable message (%zu bytes)", len);
   }
-  if (b.defects > MAX_DEFECT_FINDINGS)
-    bw_findings_add(findings, "parse_defect", "mime", BW_SEVERITY_LOW, NULL,
-                    "%zu further MIME parser defects not listed", b.defects - MAX_DEFECT_FINDINGS);
-  g_object_unref(parser);
-  g_object_unref(stream);
-  g_mime_parser_options_free(opts);
+  bw_defects_finish(&b.defects);
   if (findings->oom) rc = BW_ENOMEM;
   return rc;
 }

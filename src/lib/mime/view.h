@@ -66,6 +66,7 @@ struct bw_part {
   const char *filename;          /* RFC 2231 / RFC 2047 decoded, or NULL */
   const char *content_id;        /* without angle brackets, or NULL */
   const char *content_location;
+  const char *boundary;          /* multipart boundary parameter, or NULL */
   int depth;
   int is_multipart;
   int is_message;    /* message/rfc822 (or global): children[0] is the embedded body */

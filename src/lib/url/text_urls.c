@@ -79,9 +79,15 @@ static size_t trim_trailing(const char *url, size_t len) {
   return len;
 }
 
+/* Bytes that can start "http://", "https://", "ftp://" or "www.": the scan skips all others. */
+static const unsigned char CAN_START[256] = {['h'] = 1, ['H'] = 1, ['f'] = 1,
+                                             ['F'] = 1, ['w'] = 1, ['W'] = 1};
+
 int bw_text_find_urls(const char *text, size_t len, bw_text_url_fn fn, void *ctx) {
   size_t i = 0;
   while (text && i < len) {
+    while (i < len && !CAN_START[(unsigned char)text[i]]) i++;
+    if (i >= len) break;
     size_t plen =
         (i == 0 || !is_alnum((unsigned char)text[i - 1])) ? prefix_length(text + i, len - i) : 0;
     if (!plen) {

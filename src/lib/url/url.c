@@ -430,6 +430,40 @@ static int parse_host(const bw_url_ctx *ctx, bw_arena *a, const char *h, size_t 
   return 0;
 }
 
+/*
+ * libpsl's lookup was the most expensive step of parsing a URL, and a message
+ * names the same few hosts again and again. Each thread keeps the answers for
+ * recent hosts (as the offset of the registrable domain within the host), so
+ * the shared context stays read-only.
+ */
+enum { PSL_CACHE = 512, PSL_CACHE_HOST = 96 };
+
+typedef struct psl_cache_entry {
+  const void *ctx; /* the context the answer came from */
+  char host[PSL_CACHE_HOST];
+  int offset; /* -1: no registrable domain */
+} psl_cache_entry;
+
+static _Thread_local psl_cache_entry psl_cache[PSL_CACHE];
+
+static psl_cache_entry *psl_slot(const char *host, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)host[i]) * 16777619u;
+  return &psl_cache[h % PSL_CACHE];
+}
+
+static const char *registrable_part(const bw_url_ctx *ctx, const char *ascii, size_t n) {
+  psl_cache_entry *e = n < PSL_CACHE_HOST ? psl_slot(ascii, n) : NULL;
+  if (e && e->ctx == ctx && strcmp(e->host, ascii) == 0) return e->offset < 0 ? NULL : ascii + e->offset;
+  const char *rd = psl_registrable_domain(ctx->psl, ascii);
+  if (e) {
+    e->ctx = ctx;
+    memcpy(e->host, ascii, n + 1);
+    e->offset = rd ? (int)(rd - ascii) : -1;
+  }
+  return rd;
+}
+
 const char *bw_url_registrable_domain(const bw_url_ctx *ctx, bw_arena *a, const char *host) {
   if (!ctx || !host || !*host) return NULL;
   int non_ascii = 0;
@@ -445,7 +479,7 @@ const char *bw_url_registrable_domain(const bw_url_ctx *ctx, bw_arena *a, const 
   if ((ends_in_number(ascii, n) && ipv4_parse(ascii, n, quad, &obf)) ||
       inet_pton(AF_INET6, ascii, v6) == 1)
     return NULL;
-  return psl_registrable_domain(ctx->psl, ascii);
+  return registrable_part(ctx, ascii, n);
 }
 
 /* ---- the URL ------------------------------------------------------------------------- */

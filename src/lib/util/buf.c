@@ -38,14 +38,6 @@ int bw_buf_reserve(bw_buf *b, size_t extra) {
   return BW_OK;
 }
 
-int bw_buf_append(bw_buf *b, const void *data, size_t len) {
-  if (bw_buf_reserve(b, len) != BW_OK) return BW_ENOMEM;
-  if (len) memcpy(b->data + b->len, data, len);
-  b->len += len;
-  b->data[b->len] = '\0';
-  return BW_OK;
-}
-
 int bw_buf_puts(bw_buf *b, const char *s) {
   return bw_buf_append(b, s, strlen(s));
 }
