@@ -103,8 +103,9 @@ void bw_defects_finish(bw_defects *d) {
 
 /* ---- header-level checks ----------------------------------------------------- */
 
-/* RFC 5322 section 3.6: headers that may appear only once (as GMime checks them). */
+/* RFC 5322 section 3.6 headers and MIME's Content-* headers may appear only once (as GMime checks). */
 static int is_single_instance(const char *name) {
+  if (g_ascii_strncasecmp(name, "content-", 8) == 0) return 1;
   static const char *const single[] = {"bcc",         "cc",         "date",       "from",
                                        "in-reply-to", "message-id", "references", "reply-to",
                                        "sender",      "subject",    "to"};
@@ -129,9 +130,8 @@ static void check_repeated(bw_defects *d, const bw_header *headers, size_t i) {
   }
 }
 
-/* The sender headers: the identity checks read them, so their syntax matters most. */
-static int is_sender_header(const char *name) {
-  static const char *const names[] = {"from", "sender", "reply-to"};
+static int is_address_header(const char *name) {
+  static const char *const names[] = {"from", "sender", "reply-to", "to", "cc", "bcc"};
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
     if (g_ascii_strcasecmp(name, names[i]) == 0) return 1;
   return 0;
@@ -169,7 +169,7 @@ void bw_defects_check_headers(bw_defects *d, const bw_header *headers, size_t n)
     if ((has_8bit(h->raw) && !g_utf8_validate(h->raw, -1, NULL)) || has_8bit(h->name))
       bw_defects_report(d, GMIME_WARN_UNENCODED_8BIT_HEADER, -1, h->name);
     check_repeated(d, headers, i);
-    if (is_sender_header(h->name) && address_syntax_unusual(h->raw)) {
+    if (is_address_header(h->name) && address_syntax_unusual(h->raw)) {
       InternetAddressList *list = internet_address_list_parse(d->opts, h->raw);
       if (list) g_object_unref(list);
     }
@@ -201,7 +201,27 @@ static int params_unusual(const char *value) {
   return (quotes & 1) || !strchr(value, '/');
 }
 
+/* A part's own headers (Content-*) repeated: GMime keeps one, other software may take the other. */
+static void check_part_repeats(bw_defects *d, GMimeObject *obj) {
+  GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+  int n = list ? g_mime_header_list_get_count(list) : 0;
+  for (int i = 1; i < n; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+    const char *name = g_mime_header_get_name(h);
+    if (!is_single_instance(name)) continue;
+    for (int j = 0; j < i; j++) {
+      GMimeHeader *prev = g_mime_header_list_get_header_at(list, j);
+      if (g_ascii_strcasecmp(g_mime_header_get_name(prev), name) != 0) continue;
+      int same = strcmp(g_mime_header_get_raw_value(prev), g_mime_header_get_raw_value(h)) == 0;
+      bw_defects_report(d, same ? GMIME_WARN_DUPLICATED_HEADER : GMIME_CRIT_CONFLICTING_HEADER,
+                        g_mime_header_get_offset(h), name);
+      break;
+    }
+  }
+}
+
 void bw_defects_check_entity(bw_defects *d, GMimeObject *obj) {
+  check_part_repeats(d, obj);
   const char *ct = g_mime_object_get_header(obj, "Content-Type");
   if (ct && params_unusual(ct)) {
     GMimeContentType *parsed = g_mime_content_type_parse(d->opts, ct);

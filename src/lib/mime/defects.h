@@ -6,7 +6,7 @@
  * while parsing, which measured as the largest avoidable cost of a scan.
  * So the view parses without it and finds the same defects in two cheaper
  * steps: header-level checks (8-bit and RFC 2047 values, duplicate and
- * conflicting headers, Content-Type and sender address syntax) done on the few
+ * conflicting headers, Content-Type and address syntax) done on the few
  * values concerned with an options object that carries the callback, and
  * a second, full parse with the callback only when a structural check on
  * the parsed tree and the raw bytes says the structure is broken.

@@ -518,6 +518,8 @@ int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limi
     if (rc == BW_OK && bw_defects_structure_suspect(msg, len, v))
       bw_defects_structural_pass(&b.defects, msg, len);
   } else {
+    /* Say why: the structural pass names what GMime could not get past. */
+    bw_defects_structural_pass(&b.defects, msg, len);
     bw_findings_add(findings, "parse_defect", "mime", BW_SEVERITY_MEDIUM, NULL,
                     "not a parseable message (%zu bytes)", len);
   }
