@@ -194,6 +194,26 @@ static void test_defects_become_findings(void **state) {
   assert_true(count_findings(f, "parse_defect", "multipart_without_boundary") >= 1);
 }
 
+/* The defects found without GMime's warning callback (mime/defects.c) match what it would say. */
+static void test_header_defects(void **state) {
+  fixture *f = *state;
+  build(f, "From: a@x.test\nFrom: b@y.test\nSubject: caf\xe9\nSubject: =?utf-8?q?bad\n"
+           "To: x <y@z.test> w <q@r.test>\nContent-Type: text/plain; charset=a; charset=b\n"
+           "Content-Length: 1\nContent-Length: 2\n\nbody\n");
+  assert_true(count_findings(f, "parse_defect", "conflicting_header") >= 2); /* From, Content-Length */
+  assert_int_equal(count_findings(f, "parse_defect", "unencoded_8bit_header"), 1);
+  assert_true(count_findings(f, "parse_defect", "invalid_address_list") >= 1);
+  assert_true(count_findings(f, "parse_defect", "duplicated_parameter") +
+                  count_findings(f, "parse_defect", "conflicting_parameter") >= 1);
+}
+
+static void test_structural_defects(void **state) {
+  fixture *f = *state;
+  build(f, "Subject: x\nthis line is not a header\nContent-Type: multipart/mixed; boundary=b\n\n"
+           "--b\nContent-Type: text/plain\n\nno closing boundary\n");
+  assert_true(count_findings(f, "parse_defect", "invalid_header_name") >= 1);
+}
+
 static void test_limit_depth(void **state) {
   fixture *f = *state;
   f->cfg.limits.max_depth = 2;
@@ -250,6 +270,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_authentication_results, setup, teardown),
       cmocka_unit_test_setup_teardown(test_delivery_headers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_defects_become_findings, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_header_defects, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_structural_defects, setup, teardown),
       cmocka_unit_test_setup_teardown(test_limit_depth, setup, teardown),
       cmocka_unit_test_setup_teardown(test_limit_parts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_limit_decoded_bytes, setup, teardown),
