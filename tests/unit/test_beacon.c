@@ -15,19 +15,7 @@
 
 #include "beaconwatch.h"
 
-static bw_engine *engine;
-
-static int setup_engine(void **state) {
-  (void)state;
-  bw_error err;
-  return bw_engine_new(NULL, &engine, &err) == BW_OK ? 0 : -1;
-}
-
-static int teardown_engine(void **state) {
-  (void)state;
-  bw_engine_free(engine);
-  return 0;
-}
+#include "engine_fixture.h"
 
 /* Scans a one-part HTML message from news@outlet.example to To and returns the beacons array. */
 static json_t *beacons_of(const char *to, const char *html, json_t **root_out) {

@@ -14,19 +14,7 @@
 
 #include "beaconwatch.h"
 
-static bw_engine *engine;
-
-static int setup_engine(void **state) {
-  (void)state;
-  bw_error err;
-  return bw_engine_new(NULL, &engine, &err) == BW_OK ? 0 : -1;
-}
-
-static int teardown_engine(void **state) {
-  (void)state;
-  bw_engine_free(engine);
-  return 0;
-}
+#include "engine_fixture.h"
 
 /* Scans msg and returns its JSON record parsed by jansson. */
 static json_t *scan_to_json(const bw_engine *e, const char *msg) {
