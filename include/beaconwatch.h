@@ -81,6 +81,19 @@ typedef struct bw_limits {
 
 typedef struct bw_config {
   bw_limits limits;
+  /* A JSON file of protected identities merged into the built-in registry
+     (the user's own organisation, members, journalists), or NULL. */
+  const char *identities_path;
+  /* The authserv-ids whose Authentication-Results headers are believed (the
+     receiving servers you run). None: only the topmost header is believed.
+     The strings must outlive the engine. */
+  const char *const *trusted_authserv_ids;
+  size_t n_trusted_authserv_ids;
+  /* Threat-intel feeds (STIX 2.1, MISP, lists) or compiled indexes (docs/intel.md),
+     told apart by content; indexes are memory-mapped, feeds compiled by
+     bw_engine_new (the only reader of these strings). */
+  const char *const *intel_paths;
+  size_t n_intel_paths;
 } bw_config;
 
 /* Fills *cfg with the defaults. Always call before setting fields. */
@@ -91,6 +104,16 @@ typedef struct bw_engine bw_engine;
 /* Builds an engine: loads and compiles bundled data once. Read-only after. */
 int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err);
 void bw_engine_free(bw_engine *e);
+
+/*
+ * Explains how a name or domain relates to the protected-identity registry:
+ * which identity owns it or names itself so, which protected domain it
+ * imitates and how (TR39 skeleton, a dnstwist permutation family, edit
+ * distance), whether it is a free-mail provider, and what a display name
+ * with these words would claim. Appends readable lines to out.
+ * Returns BW_OK, or BW_ENOMEM.
+ */
+int bw_identity_explain(const bw_engine *e, const char *query, bw_buf *out, bw_error *err);
 
 /* ---- where a message came from ------------------------------------------ */
 

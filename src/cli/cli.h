@@ -19,5 +19,7 @@ enum {
 
 int bw_cmd_scan(int argc, char **argv);
 void bw_cmd_scan_usage(FILE *out);
+int bw_cmd_intel(int argc, char **argv);
+void bw_cmd_intel_usage(FILE *out);
 
 #endif

@@ -26,7 +26,9 @@ typedef struct scan_options {
   const char *recipient;
   bw_verdict fail_on;
   int quiet;
+  const char *trusted[32]; /* --trust-authserv, in the order given */
   bw_config config;
+  const char *intel_paths[64]; /* --intel FILE, in order */
 } scan_options;
 
 typedef struct scan_job {
@@ -72,6 +74,12 @@ void bw_cmd_scan_usage(FILE *out) {
           "                        targeted_beacon\n"
           "      --limit NAME=N    override a parser limit: message-bytes, header-bytes,\n"
           "                        depth, parts, decoded-bytes, html-bytes, urls\n"
+          "      --intel FILE      threat intel: a STIX 2.1 bundle, MISP event, list or\n"
+          "                        compiled index (repeatable; see docs/intel.md)\n"
+          "      --identities FILE merge FILE (JSON, docs/identities.md) into the built-in\n"
+          "                        registry of protected identities\n"
+          "      --trust-authserv ID  believe Authentication-Results headers added by ID\n"
+          "                        (repeatable; default: only the topmost header)\n"
           "  -q, --quiet           no progress line on standard error\n"
           "  -h, --help            this help\n\n"
           "exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error,\n"
@@ -117,7 +125,9 @@ static int usage_error(const char *fmt, const char *arg) {
   return BW_EXIT_USAGE;
 }
 
-enum { OPT_RECIPIENT = 256, OPT_FAIL_ON, OPT_LIMIT };
+enum { OPT_RECIPIENT = 256, OPT_FAIL_ON, OPT_LIMIT, OPT_INTEL };
+enum { MAX_INTEL_PATHS = 64, MAX_TRUSTED = 32 };
+enum { OPT_IDENTITIES = 300, OPT_TRUST_AUTHSERV };
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_options(int argc, char **argv, scan_options *o) {
@@ -125,6 +135,9 @@ static int parse_options(int argc, char **argv, scan_options *o) {
       {"jobs", required_argument, NULL, 'j'},        {"format", required_argument, NULL, 'f'},
       {"output", required_argument, NULL, 'o'},      {"recipient", required_argument, NULL, OPT_RECIPIENT},
       {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"limit", required_argument, NULL, OPT_LIMIT},
+      {"intel", required_argument, NULL, OPT_INTEL},
+      {"identities", required_argument, NULL, OPT_IDENTITIES},
+      {"trust-authserv", required_argument, NULL, OPT_TRUST_AUTHSERV},
       {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof(*o));
@@ -154,6 +167,19 @@ static int parse_options(int argc, char **argv, scan_options *o) {
       break;
     case OPT_LIMIT:
       if (parse_limit(optarg, &o->config.limits) != 0) return usage_error("bad --limit '%s'", optarg);
+      break;
+    case OPT_INTEL:
+      if (o->config.n_intel_paths == MAX_INTEL_PATHS)
+        return usage_error("more than 64 --intel files (at '%s')", optarg);
+      o->intel_paths[o->config.n_intel_paths++] = optarg;
+      o->config.intel_paths = o->intel_paths;
+      break;
+    case OPT_IDENTITIES: o->config.identities_path = optarg; break;
+    case OPT_TRUST_AUTHSERV:
+      if (o->config.n_trusted_authserv_ids == MAX_TRUSTED)
+        return usage_error("more than 32 --trust-authserv ids%s", "");
+      o->trusted[o->config.n_trusted_authserv_ids++] = optarg;
+      o->config.trusted_authserv_ids = o->trusted;
       break;
     case 'q': o->quiet = 1; break;
     case 'h': bw_cmd_scan_usage(stdout); return BW_EXIT_OK;
@@ -320,7 +346,8 @@ int bw_cmd_scan(int argc, char **argv) {
   bw_error err;
   if (bw_engine_new(&opts.config, &run.engine, &err) != BW_OK) {
     fprintf(stderr, "beaconwatch: %s\n", err.message);
-    return BW_EXIT_INTERNAL;
+    /* an unreadable or malformed --identities or --intel file is bad input, not a bug */
+    return err.code == BW_EIO || err.code == BW_EFORMAT ? BW_EXIT_INPUT : BW_EXIT_INTERNAL;
   }
   if (opts.output && !(run.out = fopen(opts.output, "w"))) {
     fprintf(stderr, "beaconwatch: cannot write %s: %s\n", opts.output, strerror(errno));

@@ -16,9 +16,17 @@ typedef struct command {
   void (*usage)(FILE *out);
 } command;
 
+/* cmd_identity.c */
+int bw_cmd_identity(int argc, char **argv);
+void bw_cmd_identity_usage(FILE *out);
+
 static const command COMMANDS[] = {
     {"scan", "scan messages for beacons, impersonation and threat intelligence", bw_cmd_scan,
      bw_cmd_scan_usage},
+    {"intel", "threat intel: compile feeds into an index, look up actors and values", bw_cmd_intel,
+     bw_cmd_intel_usage},
+    {"identity", "explain how a name or domain relates to the protected identities", bw_cmd_identity,
+     bw_cmd_identity_usage},
 };
 enum { N_COMMANDS = sizeof(COMMANDS) / sizeof(COMMANDS[0]) };
 

@@ -2,8 +2,8 @@
  * engine.c - building the shared, read-only engine.
  *
  * Everything that is costly to prepare (GMime's global state, the public
- * suffix list, the compiled tracker rules) is loaded once here, so that bw_scan() does no set-up work and
- * any number of threads can scan with the same engine.
+ * suffix list, the compiled tracker rules, the identity registry) is loaded once here, so
+ * that bw_scan() does no set-up work and any number of threads can scan with the same engine.
  */
 #include <gmime/gmime.h>
 #include <pthread.h>
@@ -20,6 +20,7 @@ static void init_gmime(void) {
 }
 
 void bw_config_init(bw_config *cfg) {
+  *cfg = (bw_config){0}; /* no user identities, no trusted authserv-ids, no intel */
   cfg->limits.max_message_bytes = 64u << 20;
   cfg->limits.max_header_bytes = 1u << 20;
   cfg->limits.max_depth = 32;
@@ -42,6 +43,15 @@ static void apply_default_limits(bw_limits *l) {
   if (!l->max_urls) l->max_urls = d.limits.max_urls;
 }
 
+/* The protected identities (built-in plus the user's file) and their look-alike index. */
+static int load_identities(bw_engine *e, bw_error *err) {
+  int rc = bw_registry_new_default(&e->registry, err);
+  if (rc == BW_OK && e->cfg.identities_path)
+    rc = bw_registry_merge_file(e->registry, e->cfg.identities_path, err);
+  if (rc == BW_OK) rc = bw_lookalike_index_new(e->registry, &e->lookalikes, err);
+  return rc;
+}
+
 int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
   *out = NULL;
   pthread_once(&gmime_once, init_gmime);
@@ -60,6 +70,18 @@ int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
     bw_engine_free(e);
     return bw_error_set(err, BW_ENOMEM, "out of memory compiling the tracker rules");
   }
+  int rc = load_identities(e, err);
+  if (rc != BW_OK) {
+    bw_engine_free(e);
+    return rc;
+  }
+  if (e->cfg.n_intel_paths) {
+    int irc = bw_intel_load(e->cfg.intel_paths, e->cfg.n_intel_paths, &e->intel, NULL, err);
+    if (irc != BW_OK) {
+      bw_engine_free(e);
+      return irc;
+    }
+  }
   *out = e;
   return BW_OK;
 }
@@ -68,5 +90,8 @@ void bw_engine_free(bw_engine *e) {
   if (!e) return;
   bw_url_ctx_free(e->urls);
   bw_trackers_free(e->trackers);
+  bw_intel_free(e->intel);
+  bw_lookalike_index_free(e->lookalikes);
+  bw_registry_free(e->registry);
   free(e);
 }

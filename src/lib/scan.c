@@ -1,5 +1,5 @@
 /*
- * scan.c - one message through the pipeline: view -> resources -> beacons -> verdict.
+ * scan.c - one message through the pipeline: view -> resources -> beacons -> identity -> verdict.
  *
  * Each stage reads only what the previous one produced. All memory of a scan
  * comes from the result's arena, so freeing the result frees everything and
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel/match.h"
 #include "scan.h"
 #include "util/error.h"
 
@@ -62,6 +63,15 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
                       .extraction = &r->extraction, .forced_recipient = opts ? opts->recipient : NULL,
                       .out = &r->beacons};
   rc = bw_beacons_detect(&bc);
+  if (rc != BW_OK) return rc;
+  rc = bw_intel_match_message(e->intel, &r->view, &r->extraction, &r->findings, &r->arena);
+  if (rc != BW_OK) return rc;
+  bw_identity_ctx ic = {.registry = e->registry, .lookalikes = e->lookalikes, .urls = e->urls,
+                        .arena = &r->arena, .findings = &r->findings, .view = &r->view,
+                        .extraction = &r->extraction, .beacons = &r->beacons,
+                        .trusted_authserv_ids = e->cfg.trusted_authserv_ids,
+                        .n_trusted = e->cfg.n_trusted_authserv_ids};
+  rc = bw_identity_detect(&ic, &r->identity);
   if (rc != BW_OK) return rc;
   bw_verdict_decide(r);
   return r->findings.oom ? BW_ENOMEM : BW_OK;

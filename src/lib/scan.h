@@ -7,9 +7,12 @@
 
 #include "beaconwatch.h"
 #include "detect/beacon.h"
+#include "detect/identity.h"
+#include "detect/lookalike.h"
 #include "detect/trackers.h"
 #include "findings.h"
 #include "html/resources.h"
+#include "intel/intel.h"
 #include "mime/view.h"
 #include "url/url.h"
 #include "util/arena.h"
@@ -18,6 +21,9 @@ struct bw_engine {
   bw_config cfg;
   bw_url_ctx *urls;
   bw_trackers *trackers; /* the bundled tracker-vendor rules, compiled */
+  bw_intel *intel;       /* threat-intel indexes from cfg.intel_paths, or NULL */
+  bw_registry *registry; /* protected identities: built-in merged with cfg.identities_path */
+  bw_lookalike_index *lookalikes; /* the registry's domains prepared for look-alike checks */
 };
 
 struct bw_result {
@@ -29,11 +35,13 @@ struct bw_result {
   bw_extraction extraction;
   bw_ptrvec beacons; /* bw_beacon*, opens first, then clicks */
   bw_findings findings;
+  bw_identity_result identity; /* who the sender claims to be and whether it holds */
   bw_verdict verdict;
   int score;
+  bw_ptrvec verdict_reasons; /* const char*: why the verdict, in plain words */
 };
 
-/* Derives verdict and score from the findings (verdict.c). */
+/* Derives verdict, score and reasons from the identity result, beacons and findings (verdict.c). */
 void bw_verdict_decide(bw_result *r);
 
 #endif

@@ -242,6 +242,66 @@ static void write_findings(bw_json *j, const bw_result *r) {
   bw_json_array_end(j);
 }
 
+static void write_claim(bw_json *j, const bw_identity_claim *c) {
+  bw_json_object_begin(j);
+  bw_json_kv_string(j, "source", bw_claim_source_name(c->source));
+  bw_json_kv_string(j, "kind", bw_identity_kind_name(c->kind));
+  bw_json_kv_string(j, "name", c->person ? c->person : c->identity ? c->identity->name : NULL);
+  bw_json_kv_string(j, "identity", c->identity ? c->identity->id : NULL);
+  bw_json_kv_string(j, "organisation", c->identity && c->person ? c->identity->name : c->org_domain);
+  bw_json_kv_string(j, "text", c->text);
+  bw_json_kv_bool(j, "hedged", c->hedged);
+  bw_json_kv_bool(j, "holds", c->holds);
+  bw_json_object_end(j);
+}
+
+/* The identity object: claims, impersonation, look-alike, alignment, evidence (docs/output.md). */
+static void write_identity(bw_json *j, const bw_identity_result *id) {
+  bw_json_key(j, "identity");
+  bw_json_object_begin(j);
+  bw_json_key(j, "claims");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < id->n_claims; i++) write_claim(j, &id->claims[i]);
+  bw_json_array_end(j);
+  bw_json_key(j, "impersonates");
+  if (id->impersonation) {
+    bw_json_object_begin(j);
+    bw_json_kv_string(j, "name", id->impersonates_name);
+    bw_json_kv_string(j, "kind", bw_identity_kind_name(id->impersonates_kind));
+    bw_json_kv_string(j, "id", id->impersonates_id);
+    bw_json_kv_string(j, "organisation", id->impersonates_org);
+    bw_json_kv_string(j, "failure", id->failure);
+    bw_json_object_end(j);
+  } else bw_json_null(j);
+  bw_json_kv_string(j, "lookalike_of", id->lookalike_of);
+  if (id->lookalike_of) {
+    bw_json_kv_string(j, "lookalike_domain", id->lookalike_domain);
+    bw_json_kv_string(j, "lookalike_method", id->lookalike_method);
+    bw_json_kv_string(j, "lookalike_where", id->lookalike_where);
+  }
+  bw_json_key(j, "aligned");
+  if (id->aligned < 0) bw_json_null(j);
+  else bw_json_bool(j, id->aligned);
+  bw_json_kv_bool(j, "freemail", id->freemail);
+  bw_json_key(j, "evidence");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < id->n_evidence; i++) {
+    bw_json_object_begin(j);
+    bw_json_kv_string(j, "signal", id->evidence[i].signal);
+    bw_json_kv_string(j, "detail", id->evidence[i].detail);
+    bw_json_object_end(j);
+  }
+  bw_json_array_end(j);
+  bw_json_object_end(j);
+}
+
+static void write_reasons(bw_json *j, const bw_result *r) {
+  bw_json_key(j, "verdict_reasons");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < r->verdict_reasons.len; i++) bw_json_string(j, r->verdict_reasons.items[i]);
+  bw_json_array_end(j);
+}
+
 int bw_result_to_json(const bw_result *r, bw_buf *out) {
   const bw_view *v = &r->view;
   bw_json j;
@@ -267,8 +327,10 @@ int bw_result_to_json(const bw_result *r, bw_buf *out) {
   write_links(&j, r);
   write_beacons(&j, r);
   write_findings(&j, r);
+  write_identity(&j, &r->identity);
   bw_json_kv_string(&j, "verdict", bw_verdict_name(r->verdict));
   bw_json_kv_int(&j, "score", r->score);
+  write_reasons(&j, r);
   bw_json_object_end(&j);
   return j.failed ? BW_ENOMEM : BW_OK;
 }

@@ -166,8 +166,33 @@ static void put_beacon_sentence(bw_buf *out, const bw_beacon *b, const char *ver
   else bw_buf_puts(out, ".\n");
 }
 
+/* "Tobias Rusk of BBC News", or just the name. */
+static void put_impersonated(bw_buf *out, const bw_identity_result *id) {
+  if (id->impersonates_org) bw_buf_printf(out, "%s of %s", id->impersonates_name, id->impersonates_org);
+  else bw_buf_puts(out, id->impersonates_name);
+}
+
+/* Who the sender pretends to be, when the claim fails: the first thing a reader must know. */
+static void put_identity_sentence(bw_buf *out, const bw_identity_result *id) {
+  const char *from = id->from_domain ? id->from_domain : "an unknown domain";
+  if (id->impersonation) {
+    bw_buf_puts(out, "  This message claims to be from ");
+    put_impersonated(out, id);
+  }
+  if (id->impersonation && strcmp(id->failure, "lookalike") == 0)
+    bw_buf_printf(out, " but comes from %s, a look-alike of %s.\n", id->lookalike_domain, id->lookalike_of);
+  else if (id->impersonation && strcmp(id->failure, "unauthenticated") == 0)
+    bw_buf_printf(out, "; its From domain %s failed authentication: it is forged.\n", from);
+  else if (id->impersonation)
+    bw_buf_printf(out, " but comes from %s, %s.\n", from,
+                  strcmp(id->failure, "freemail") == 0 ? "a free-mail account" : "a domain that is not theirs");
+  else if (id->lookalike_of && strcmp(id->lookalike_where, "link") != 0)
+    bw_buf_printf(out, "  This message comes from %s, a look-alike of %s.\n", id->lookalike_domain, id->lookalike_of);
+}
+
 /* One sentence a non-expert understands, before any detail. */
 static void put_plain_words(bw_buf *out, const bw_result *r) {
+  put_identity_sentence(out, &r->identity);
   const bw_beacon *open = headline_beacon(r, "open");
   const bw_beacon *click = headline_beacon(r, "click");
   if (open) put_beacon_sentence(out, open, "Opening");
@@ -185,6 +210,8 @@ int bw_result_to_text(const bw_result *r, bw_buf *out) {
   bw_buf_free(&loc);
   put_plain_words(out, r);
   bw_buf_printf(out, "  %-9s %s (score %d)\n", "Verdict:", bw_verdict_name(r->verdict), r->score);
+  for (size_t i = 0; i < r->verdict_reasons.len; i++)
+    bw_buf_printf(out, "  %-9s %s\n", i ? "" : "Because:", (const char *)r->verdict_reasons.items[i]);
   put_address_line(out, "From:", &v->from);
   if (v->reply_to.n) put_address_line(out, "Reply-To:", &v->reply_to);
   put_address_line(out, "To:", &v->to);

@@ -1,0 +1,697 @@
+/*
+ * identity_claims.c - reading who a message claims to be from.
+ *
+ * Claims come from the display name ("BBC News", "Tobias Rusk, BBC News",
+ * "Name | Outlet", "Name (Outlet)", "Name via Service", "Senator Name"), the
+ * local part of a free-mail address (bbcnews.alerts@gmail.com), addresses or
+ * domains written inside the display name, and the signature: the short lines
+ * at the end of the text ("Political Editor, Reuters", "Member of Parliament",
+ * a bare domain). A claim only names who; whether the sender's domain backs
+ * it is decided in identity.c. Hedged words ("contributor", "freelance",
+ * "former") turn a claim into an association that cannot be an impersonation
+ * on its own. Sentences that merely mention an outlet ("published by BBC News
+ * and others", "Copyright Reuters") are not claims.
+ */
+#include <string.h>
+
+#include "detect/freemail.h"
+#include "detect/identity.h"
+#include "html/entities.h"
+
+enum {
+  MAX_IDS = 4,
+  MAX_SIG_LINES = 12,
+  MAX_LINE = 100,
+  MAX_CLAIM_WORDS = 8,
+  MAX_HEDGED_WORDS = 14
+};
+
+/* Words that make a claim an association rather than an identity. */
+static const char *const HEDGES[] = {"contributor", "contributors", "contributing", "freelance",
+                                     "freelancer",  "former",       "formerly",     "ex-",
+                                     "retired",     "fan",          "reader",       "subscriber",
+                                     "alumnus",     "alumna",       "writing for",  "writes for"};
+
+/* Words of a sentence that mentions a name without claiming it. */
+static const char *const SENTENCE_WORDS[] = {
+    "published",   "copyright", "(c)",       "rights", "reserved", "read",
+    "story",       "article",   "according", "said",   "says",     "reported",
+    "reports",     "courtesy",  "reprinted", "sent",   "follow",   "subscribe",
+    "unsubscribe", "by",        "watch",     "listen", "view",     "click"};
+
+/* Titles of elected and appointed office, in the languages of parliaments we know. */
+static const char *const TITLES[] = {"Senator",
+                                     "Sen.",
+                                     "MP",
+                                     "MEP",
+                                     "MdB",
+                                     "Member of Parliament",
+                                     "Member of the European Parliament",
+                                     "Member of Congress",
+                                     "Congressman",
+                                     "Congresswoman",
+                                     "Rep.",
+                                     "Parliamentarian",
+                                     "Lawmaker",
+                                     "Legislator",
+                                     "Minister",
+                                     "Hon.",
+                                     "Honourable",
+                                     "Honorable",
+                                     "Rt Hon",
+                                     "Office of",
+                                     "Councillor",
+                                     "Député",
+                                     "Députée",
+                                     "Sénateur",
+                                     "Sénatrice",
+                                     "Abgeordnete",
+                                     "Abgeordneter",
+                                     "Diputado",
+                                     "Diputada",
+                                     "Senador",
+                                     "Senadora",
+                                     "Deputato",
+                                     "Deputata",
+                                     "Poseł",
+                                     "Posłanka",
+                                     "Депутат",
+                                     "議員",
+                                     "立法委員",
+                                     "议员",
+                                     "국회의원"};
+
+/* Words that never appear in a person's name but often next to an outlet's. */
+static const char *const GENERIC[] = {"news",
+                                      "newsdesk",
+                                      "desk",
+                                      "briefing",
+                                      "briefings",
+                                      "alerts",
+                                      "alert",
+                                      "editorial",
+                                      "team",
+                                      "digest",
+                                      "daily",
+                                      "weekly",
+                                      "edition",
+                                      "breaking",
+                                      "update",
+                                      "updates",
+                                      "newsletter",
+                                      "service",
+                                      "services",
+                                      "office",
+                                      "press",
+                                      "media",
+                                      "world",
+                                      "headlines",
+                                      "report",
+                                      "bulletin",
+                                      "editors",
+                                      "the",
+                                      "of",
+                                      "and",
+                                      "morning",
+                                      "evening",
+                                      "post",
+                                      "times",
+                                      "radio",
+                                      "tv",
+                                      "channel",
+                                      "network",
+                                      "online",
+                                      "staff",
+                                      "international",
+                                      "support",
+                                      "info",
+                                      "admin",
+                                      "customer",
+                                      "sales",
+                                      "marketing",
+                                      "noreply",
+                                      "mailer",
+                                      "list",
+                                      "notifications",
+                                      "security",
+                                      "account",
+                                      "group",
+                                      "club",
+                                      "foundation",
+                                      "institute",
+                                      "center",
+                                      "centre",
+                                      "university",
+                                      "department",
+                                      "committee",
+                                      "council",
+                                      "magazine"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- words ---------------------------------------------------------------------------- */
+
+static int is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int prefix_at(const char *s, const char *w, size_t n, int fold) {
+  for (size_t i = 0; i < n; i++) {
+    if (!s[i]) return 0;
+    if (fold ? lower((unsigned char)s[i]) != lower((unsigned char)w[i]) : s[i] != w[i]) return 0;
+  }
+  return 1;
+}
+
+/* Finds w in text on word boundaries (ASCII-alphanumeric words); fold: ignore ASCII case. */
+static const char *find_word(const char *text, const char *w, int fold) {
+  size_t n = strlen(w);
+  int edges = is_alnum((unsigned char)w[0]) && (unsigned char)w[0] < 0x80;
+  for (const char *p = text; *p; p++) {
+    if (!prefix_at(p, w, n, fold)) continue;
+    if (!edges) return p;
+    int before = p == text || !is_alnum((unsigned char)p[-1]);
+    unsigned char last = (unsigned char)w[n - 1];
+    int after = !is_alnum(last) || !is_alnum((unsigned char)p[n]);
+    if (before && after) return p;
+  }
+  return NULL;
+}
+
+static int has_any(const char *text, const char *const *words, size_t n, int fold) {
+  for (size_t i = 0; i < n; i++)
+    if (find_word(text, words[i], fold)) return 1;
+  return 0;
+}
+
+/* The first title in text: case matters for short ones ("MP", not "mp3"). */
+static const char *find_title(const char *text) {
+  for (size_t i = 0; i < COUNT(TITLES); i++)
+    if (find_word(text, TITLES[i], strlen(TITLES[i]) > 4)) return TITLES[i];
+  return NULL;
+}
+
+static int is_generic(const char *w, size_t n) {
+  for (size_t i = 0; i < COUNT(GENERIC); i++)
+    if (strlen(GENERIC[i]) == n && prefix_at(w, GENERIC[i], n, 1)) return 1;
+  return 0;
+}
+
+static size_t count_words(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p;) {
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) break;
+    n++;
+    while (*p && *p != ' ' && *p != '\t') p++;
+  }
+  return n;
+}
+
+/* One word of a person's name: "Tobias", "O'Neill", "Jean-Luc", "J.", or non-Latin letters. */
+static int name_word(const char *w, size_t n) {
+  unsigned char c = (unsigned char)w[0];
+  if (!((c >= 'A' && c <= 'Z') || c >= 0x80) || is_generic(w, n)) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char x = (unsigned char)w[i];
+    if ((x >= '0' && x <= '9') || x == '@' || (x == '.' && !(n == 2 && i == 1))) return 0;
+  }
+  return 1;
+}
+
+/* Two to four capitalised name words, or one run of non-Latin letters ("王小明"). */
+static int looks_like_person(const char *s) {
+  size_t words = 0, ascii_letters = 0;
+  for (const char *p = s; *p;) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && *e != ' ') e++;
+    if (!name_word(p, (size_t)(e - p))) return 0;
+    for (const char *q = p; q < e; q++) ascii_letters += (unsigned char)*q < 0x80;
+    words++;
+    p = e;
+  }
+  if (words == 1) return ascii_letters == 0 && strlen(s) >= 4 && strlen(s) <= 24;
+  return words >= 2 && words <= 4;
+}
+
+static char *trim_copy(bw_arena *a, const char *s, size_t n) {
+  while (n && (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '"' || s[n - 1] == '\'' ||
+               s[n - 1] == '\r'))
+    n--;
+  return bw_arena_strndup(a, s, n);
+}
+
+/* Removes title words so that "Senator Wren Kolstad" leaves "Wren Kolstad". */
+static char *without_titles(bw_arena *a, const char *s) {
+  char *out = bw_arena_strdup(a, s);
+  if (!out) return NULL;
+  for (size_t i = 0; i < COUNT(TITLES); i++) {
+    char *p;
+    while ((p = (char *)find_word(out, TITLES[i], strlen(TITLES[i]) > 4)))
+      memset(p, ' ', strlen(TITLES[i]));
+  }
+  return trim_copy(a, out, strlen(out));
+}
+
+/* ---- the person in a display name ------------------------------------------------------- */
+
+static int is_separator(const char *p, size_t *len) {
+  static const char *const SEPS[] = {" | ", "|", ",", "(", ")", " - ",  " – ", " — ",
+                                     "/",   ":", ";", "[", "]", " at ", " @ "};
+  for (size_t i = 0; i < COUNT(SEPS); i++) {
+    size_t n = strlen(SEPS[i]);
+    if (strncmp(p, SEPS[i], n) == 0) {
+      *len = n;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static const char *person_segment(const bw_claim_env *env, const char *seg) {
+  const bw_identity *ids[MAX_IDS];
+  char *clean = without_titles(env->arena, seg);
+  if (!clean || !*clean) return NULL;
+  if (bw_registry_find_names(env->registry, clean, strlen(clean), ids, MAX_IDS)) return NULL;
+  return looks_like_person(clean) ? clean : NULL;
+}
+
+const char *bw_claims_person_in_name(const bw_claim_env *env, const char *name) {
+  if (!name) return NULL;
+  for (const char *p = name; *p;) {
+    const char *e = p;
+    size_t sep = 0;
+    while (*e && !is_separator(e, &sep)) e++;
+    char *seg = trim_copy(env->arena, p, (size_t)(e - p));
+    const char *person = seg && *seg ? person_segment(env, seg) : NULL;
+    if (person) return person;
+    p = *e ? e + sep : e;
+  }
+  return NULL;
+}
+
+/* ---- claims ------------------------------------------------------------------------- */
+
+static void add_claim(bw_claim_list *out, bw_identity_claim c) {
+  if (out->n < COUNT(out->items)) out->items[out->n++] = c;
+}
+
+static bw_identity_kind kind_for(const bw_identity *id, const char *person, const char *title) {
+  if (id && (id->kind == BW_IDENTITY_JOURNALIST || id->kind == BW_IDENTITY_POLITICIAN))
+    return id->kind;
+  if (title) return BW_IDENTITY_POLITICIAN;
+  if (id && id->kind == BW_IDENTITY_OUTLET && person) return BW_IDENTITY_JOURNALIST;
+  return id ? id->kind : BW_IDENTITY_ORGANISATION;
+}
+
+static const char *person_for(const bw_identity *id, const char *person) {
+  if (id && (id->kind == BW_IDENTITY_JOURNALIST || id->kind == BW_IDENTITY_POLITICIAN))
+    return id->name;
+  return person;
+}
+
+/* Addresses and domains written inside a display name: "news@bbc.co.uk" <x@example.test>. */
+static void claims_from_written_domains(const bw_claim_env *env, const char *name,
+                                        bw_claim_list *out) {
+  for (const char *p = name; *p;) {
+    while (*p && !is_alnum((unsigned char)*p)) p++;
+    const char *e = p;
+    while (*e && (is_alnum((unsigned char)*e) || strchr(".-_@+", *e))) e++;
+    char *tok = bw_arena_strndup(env->arena, p, (size_t)(e - p));
+    p = e;
+    if (!tok || !strchr(tok, '.')) continue;
+    const char *at = strrchr(tok, '@');
+    const char *reg = bw_url_registrable_domain(env->urls, env->arena, at ? at + 1 : tok);
+    const bw_identity *id = reg ? bw_registry_owner_of(env->registry, reg) : NULL;
+    if (id)
+      add_claim(out, (bw_identity_claim){.source = BW_CLAIM_ADDRESS_IN_NAME,
+                                         .kind = id->kind,
+                                         .identity = id,
+                                         .person = person_for(id, NULL),
+                                         .text = tok});
+  }
+}
+
+void bw_claims_from_display_name(const bw_claim_env *env, const char *name, bw_claim_list *out) {
+  if (!name || !*name) return;
+  int changed = 0;
+  const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, name, &changed);
+  if (changed) out->homoglyphs = 1;
+  const char *via = find_word(folded, "via", 1);
+  char *left = via ? trim_copy(env->arena, folded, (size_t)(via - folded)) : (char *)folded;
+  if (!left) return;
+  claims_from_written_domains(env, left, out);
+  const bw_identity *ids[MAX_IDS];
+  size_t n = bw_registry_find_names(env->registry, left, strlen(left), ids, MAX_IDS);
+  int hedged = has_any(left, HEDGES, COUNT(HEDGES), 1);
+  const char *title = find_title(left);
+  const char *person = bw_claims_person_in_name(env, left);
+  for (size_t i = 0; i < n; i++) {
+    bw_claim_source src = via      ? BW_CLAIM_NAME_VIA_SERVICE
+                          : person ? BW_CLAIM_NAME_AND_OUTLET
+                                   : BW_CLAIM_DISPLAY_NAME;
+    add_claim(out, (bw_identity_claim){.source = src,
+                                       .kind = kind_for(ids[i], person, title),
+                                       .identity = ids[i],
+                                       .person = person_for(ids[i], person),
+                                       .text = name,
+                                       .hedged = hedged});
+  }
+  if (!n && title)
+    add_claim(out, (bw_identity_claim){.source = BW_CLAIM_TITLE,
+                                       .kind = BW_IDENTITY_POLITICIAN,
+                                       .person = person ? person : without_titles(env->arena, left),
+                                       .text = name,
+                                       .hedged = hedged});
+}
+
+/* A short word of a local part counts only when it is also a name of the identity ("bbc",
+   "scmp"), not merely the label of one of its domains ("news" of news.cn). */
+static int names_identity(const bw_claim_env *env, const char *word, size_t n,
+                          const bw_identity *id) {
+  const bw_identity *ids[MAX_IDS];
+  size_t found = bw_registry_find_names(env->registry, word, n, ids, MAX_IDS);
+  for (size_t i = 0; i < found; i++)
+    if (ids[i] == id) return 1;
+  return 0;
+}
+
+void bw_claims_from_local_part(const bw_claim_env *env, const char *address, bw_claim_list *out) {
+  const char *at = address ? strrchr(address, '@') : NULL;
+  if (!at) return;
+  for (const char *p = address; p < at;) {
+    while (p < at && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
+    const char *e = p;
+    while (e < at && ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z'))) e++;
+    char word[64];
+    size_t n = (size_t)(e - p);
+    if (n && n < sizeof(word)) {
+      for (size_t i = 0; i < n; i++) word[i] = (char)lower((unsigned char)p[i]);
+      const bw_identity *id = bw_lookalike_label_owner(env->lookalikes, word, n);
+      if (id && (n >= 6 || names_identity(env, word, n, id))) {
+        add_claim(out, (bw_identity_claim){.source = BW_CLAIM_LOCAL_PART,
+                                           .kind = id->kind,
+                                           .identity = id,
+                                           .person = person_for(id, NULL),
+                                           .text = address});
+        return;
+      }
+    }
+    p = e;
+  }
+}
+
+/* ---- the signature ---------------------------------------------------------------------- */
+
+/* A line that is only a domain or URL ("parliament-b.example", "https://www.rfa.org/"): its host.
+ */
+static const char *line_domain(bw_arena *a, const char *line) {
+  if (strchr(line, ' ') || !strchr(line, '.')) return NULL;
+  const char *p = line;
+  const char *scheme = strstr(p, "://");
+  if (scheme) p = scheme + 3;
+  if (strncmp(p, "www.", 4) == 0) p += 4;
+  const char *e = p;
+  while (*e && (is_alnum((unsigned char)*e) || *e == '.' || *e == '-')) e++;
+  if (*e && *e != '/') return NULL;
+  return bw_arena_strndup(a, p, (size_t)(e - p));
+}
+
+/* The line with URLs blanked, so that "www.scmp.com/..." does not read as the name SCMP. */
+static char *without_urls(bw_arena *a, const char *line) {
+  char *out = bw_arena_strdup(a, line);
+  if (!out) return NULL;
+  for (char *p = out; *p; p++) {
+    if (strncmp(p, "http", 4) != 0 && strncmp(p, "www.", 4) != 0) continue;
+    if (p != out && p[-1] != ' ' && p[-1] != '<' && p[-1] != '(') continue;
+    while (*p && *p != ' ') *p++ = ' ';
+    if (!*p) break;
+  }
+  return out;
+}
+
+typedef struct sig_lines {
+  char *items[MAX_SIG_LINES];
+  size_t n;
+} sig_lines;
+
+static void split_lines(bw_arena *a, const char *sig, sig_lines *out) {
+  for (const char *p = sig; *p && out->n < MAX_SIG_LINES;) {
+    const char *e = strchr(p, '\n');
+    if (!e) e = p + strlen(p);
+    char *line = trim_copy(a, p, (size_t)(e - p));
+    if (line && *line && strlen(line) <= MAX_LINE) out->items[out->n++] = line;
+    p = *e ? e + 1 : e;
+  }
+}
+
+typedef struct sig_facts {
+  const char *person;
+  const char *title;
+  const char *org_domain;
+} sig_facts;
+
+static sig_facts signature_facts(const bw_claim_env *env, const sig_lines *lines,
+                                 const char *display_person) {
+  sig_facts f = {.person = display_person};
+  const bw_identity *ids[MAX_IDS];
+  for (size_t i = 0; i < lines->n; i++) {
+    const char *line = lines->items[i];
+    const char *host = line_domain(env->arena, line);
+    if (host) {
+      const char *reg = bw_url_registrable_domain(env->urls, env->arena, host);
+      if (reg && !f.org_domain && !bw_freemail_is(reg)) f.org_domain = reg;
+      continue;
+    }
+    const char *title = count_words(line) <= 6 ? find_title(line) : NULL;
+    if (title && !f.title) f.title = title;
+    if (!f.person && looks_like_person(line) &&
+        !bw_registry_find_names(env->registry, line, strlen(line), ids, MAX_IDS))
+      f.person = line;
+  }
+  return f;
+}
+
+static int is_connector(const char *w, size_t n) {
+  static const char *const CONNECTORS[] = {"of",  "at",  "for", "and", "&",   "the", "de",
+                                           "du",  "des", "la",  "le",  "el",  "y",   "und",
+                                           "für", "di",  "da",  "van", "von", "in"};
+  for (size_t i = 0; i < COUNT(CONNECTORS); i++)
+    if (strlen(CONNECTORS[i]) == n && strncmp(w, CONNECTORS[i], n) == 0) return 1;
+  return 0;
+}
+
+/* A signature line reads like a title or a name ("Political Editor, Reuters", "BBC News"), not
+   like a sentence or the end of one: it starts with a capital, every other word is capitalised,
+   in another script, or a connector ("of", "at"), and it does not end with a full stop. */
+static int has_title_shape(const char *text) {
+  size_t n = strlen(text);
+  if (n && text[n - 1] == '.') return 0; /* the end of a sentence */
+  int first = 1;
+  for (const char *p = text; *p;) {
+    while (*p && strchr(" \t,;:|/()-", *p)) p++;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && !strchr(" \t,;:|/()", *e)) e++;
+    unsigned char c = (unsigned char)*p;
+    int capital = (c >= 'A' && c <= 'Z') || c >= 0x80;
+    if (!capital && (first || !is_connector(p, (size_t)(e - p)))) return 0;
+    first = 0;
+    p = e;
+  }
+  return 1;
+}
+
+/* The claims of one signature line naming protected identities. */
+static size_t line_claims(const bw_claim_env *env, const char *line, const sig_facts *f,
+                          bw_claim_list *out) {
+  char *text = without_urls(env->arena, line);
+  size_t len = text ? strlen(text) : 0;
+  /* "SF Weekly:" introduces a quotation; it does not sign the message. */
+  if (!len || text[len - 1] == ':') return 0;
+  int hedged = has_any(text, HEDGES, COUNT(HEDGES), 1);
+  if (count_words(text) > (hedged ? MAX_HEDGED_WORDS : MAX_CLAIM_WORDS)) return 0;
+  if (!hedged &&
+      (has_any(text, SENTENCE_WORDS, COUNT(SENTENCE_WORDS), 1) || !has_title_shape(text)))
+    return 0;
+  int changed = 0;
+  const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, text, &changed);
+  const bw_identity *ids[MAX_IDS];
+  size_t n = bw_registry_find_names(env->registry, folded, strlen(folded), ids, MAX_IDS);
+  if (n && changed) out->homoglyphs = 1;
+  for (size_t i = 0; i < n; i++)
+    add_claim(out, (bw_identity_claim){.source = BW_CLAIM_SIGNATURE,
+                                       .kind = kind_for(ids[i], f->person, f->title),
+                                       .identity = ids[i],
+                                       .person = person_for(ids[i], f->person),
+                                       .text = line,
+                                       .hedged = hedged});
+  return n;
+}
+
+void bw_claims_from_signature(const bw_claim_env *env, const char *sig, const char *display_person,
+                              bw_claim_list *out) {
+  if (!sig) return;
+  sig_lines lines = {0};
+  split_lines(env->arena, sig, &lines);
+  sig_facts f = signature_facts(env, &lines, display_person);
+  size_t n = 0;
+  for (size_t i = 0; i < lines.n; i++)
+    if (!line_domain(env->arena, lines.items[i])) n += line_claims(env, lines.items[i], &f, out);
+  if (n || !f.title || !f.person) return;
+  const bw_identity *org = f.org_domain ? bw_registry_owner_of(env->registry, f.org_domain) : NULL;
+  add_claim(out, (bw_identity_claim){.source = BW_CLAIM_SIGNATURE,
+                                     .kind = BW_IDENTITY_POLITICIAN,
+                                     .identity = org,
+                                     .person = f.person,
+                                     .org_domain = f.org_domain,
+                                     .text = f.title});
+}
+
+/* ---- the signature block of a message --------------------------------------------------- */
+
+static int is_block_tag(const char *name, size_t n) {
+  static const char *const BLOCKS[] = {"br", "p",  "div", "tr",    "li",         "h1", "h2", "h3",
+                                       "h4", "h5", "h6",  "table", "blockquote", "hr", "ul", "ol"};
+  for (size_t i = 0; i < COUNT(BLOCKS); i++)
+    if (strlen(BLOCKS[i]) == n && prefix_at(name, BLOCKS[i], n, 1)) return 1;
+  return 0;
+}
+
+/* Skips a tag at s[0] == '<'; sets *newline for block tags, *skip_to for script/style contents. */
+static const char *skip_tag(const char *s, int *newline, const char **skip_to) {
+  const char *name = s + 1 + (s[1] == '/');
+  size_t n = 0;
+  while (name[n] && is_alnum((unsigned char)name[n])) n++;
+  *newline = is_block_tag(name, n);
+  const char *end = strchr(s, '>');
+  if (!end) return s + strlen(s);
+  *skip_to = NULL;
+  if (s[1] != '/' &&
+      ((n == 5 && prefix_at(name, "style", 5, 1)) || (n == 6 && prefix_at(name, "script", 6, 1))))
+    *skip_to = n == 5 ? "</style" : "</script";
+  return end + 1;
+}
+
+static const char *find_ci(const char *s, const char *w) {
+  for (; *s; s++)
+    if (prefix_at(s, w, strlen(w), 1)) return s;
+  return NULL;
+}
+
+/* The visible text of HTML, one line per block, entities decoded. */
+static char *html_text(bw_arena *a, const char *html, size_t len) {
+  /* A reference may decode to more bytes than it is written with ("&nGt;"): room for twice. */
+  char *out = bw_arena_alloc(a, 2 * len + 1);
+  if (!out) return NULL;
+  size_t o = 0;
+  for (const char *p = html; *p;) {
+    if (*p == '<') {
+      int nl = 0;
+      const char *skip_to = NULL;
+      p = skip_tag(p, &nl, &skip_to);
+      if (skip_to) {
+        const char *end = find_ci(p, skip_to);
+        p = end ? end : p + strlen(p);
+      }
+      out[o++] = nl ? '\n' : ' ';
+    } else if (*p == '&') {
+      char buf[BW_HTML_REF_MAX];
+      size_t n = 0, errs = 0;
+      size_t used = bw_html_decode_ref(p, strlen(p), 0, buf, &n, &errs);
+      if (used) {
+        memcpy(out + o, buf, n);
+        o += n;
+        p += used;
+      } else
+        out[o++] = *p++;
+    } else if (*p == '\n' || *p == '\r' || *p == '\t') {
+      out[o++] = ' ';
+      p++;
+    } else
+      out[o++] = *p++;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* Where quoted text starts: "> ", "On ... wrote:", "-----Original Message-----". */
+static int is_quote_start(const char *line, size_t n) {
+  if (n && line[0] == '>') return 1;
+  if (n >= 13 && prefix_at(line, "-----Original", 13, 1)) return 1;
+  if (n >= 3 && prefix_at(line, "On ", 3, 0) && n >= 6 && strncmp(line + n - 6, "wrote:", 6) == 0)
+    return 1;
+  return n >= 10 && strspn(line, "_") == n;
+}
+
+static int is_delimiter(const char *line, size_t n) {
+  return (n == 2 || n == 3) && strncmp(line, "--", 2) == 0 && (n == 2 || line[2] == ' ');
+}
+
+typedef struct line_span {
+  const char *p;
+  size_t n;
+} line_span;
+
+enum { MAX_BODY_LINES = 4096 };
+
+/* Non-empty lines before any quote; returns how many (at most max). */
+static size_t body_lines(const char *text, line_span *lines, size_t max) {
+  size_t count = 0;
+  for (const char *p = text; *p && count < max;) {
+    const char *e = strchr(p, '\n');
+    if (!e) e = p + strlen(p);
+    const char *s = p;
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r')) s++;
+    size_t n = (size_t)(e - s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
+    if (is_quote_start(s, n)) break;
+    if (n) lines[count++] = (line_span){s, n};
+    p = *e ? e + 1 : e;
+  }
+  return count;
+}
+
+static const bw_part *first_text_part(const bw_view *v, const char *type) {
+  for (size_t i = 0; i < v->n_parts; i++) {
+    const bw_part *p = v->parts[i];
+    if (!p->is_multipart && !p->is_message && !p->is_attachment && p->data && p->content_type &&
+        strcmp(p->content_type, type) == 0)
+      return p;
+  }
+  return NULL;
+}
+
+const char *bw_claims_signature_text(bw_arena *a, const bw_view *view) {
+  const bw_part *plain = first_text_part(view, "text/plain");
+  const bw_part *html = plain ? NULL : first_text_part(view, "text/html");
+  const char *text = plain ? plain->data : html ? html_text(a, html->data, html->data_len) : NULL;
+  if (!text) return NULL;
+  static const size_t max = MAX_BODY_LINES;
+  line_span *lines = bw_arena_alloc(a, max * sizeof(*lines));
+  if (!lines) return NULL;
+  size_t n = body_lines(text, lines, max), start = n > 6 ? n - 6 : 0;
+  for (size_t i = n; i-- > 0 && n - i <= MAX_SIG_LINES;)
+    if (is_delimiter(lines[i].p, lines[i].n)) {
+      start = i + 1;
+      break;
+    }
+  size_t total = 0;
+  for (size_t i = start; i < n; i++) total += lines[i].n + 1;
+  char *out = bw_arena_alloc(a, total + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t i = start; i < n; i++) {
+    memcpy(o, lines[i].p, lines[i].n);
+    o += lines[i].n;
+    *o++ = '\n';
+  }
+  *o = '\0';
+  return out;
+}
