@@ -52,6 +52,21 @@ static int load_identities(bw_engine *e, bw_error *err) {
   return rc;
 }
 
+/*
+ * The protected identities' own domains are a warninglist: a feed that lists
+ * bbc.co.uk (say, because an attacker once abused a redirect there) must not
+ * turn every real BBC newsletter into an attributed espionage hit.
+ */
+static int trust_registry_domains(bw_engine *e, bw_error *err) {
+  for (size_t i = 0; i < bw_registry_count(e->registry); i++) {
+    const bw_identity *id = bw_registry_at(e->registry, i);
+    for (size_t d = 0; d < id->n_domains; d++)
+      if (bw_intel_add_warning_domain(e->intel, id->domains[d], "identity-registry") != BW_OK)
+        return bw_error_set(err, BW_ENOMEM, "out of memory building the warninglists");
+  }
+  return BW_OK;
+}
+
 int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
   *out = NULL;
   pthread_once(&gmime_once, init_gmime);
@@ -77,6 +92,7 @@ int bw_engine_new(const bw_config *cfg, bw_engine **out, bw_error *err) {
   }
   if (e->cfg.n_intel_paths) {
     int irc = bw_intel_load(e->cfg.intel_paths, e->cfg.n_intel_paths, &e->intel, NULL, err);
+    if (irc == BW_OK) irc = trust_registry_domains(e, err);
     if (irc != BW_OK) {
       bw_engine_free(e);
       return irc;

@@ -28,7 +28,8 @@ static const char *LIST = "# Aliases: zirconium\n"
                           "pixel.track.test\n"
                           "https://click.test/r?id=5\n"
                           "2001:db8::/32\n"
-                          "microsoft.com\n";
+                          "microsoft.com\n"
+                          "bbc.co.uk\n";
 
 static const char *STIX =
     "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[{\"type\":\"indicator\",\"id\":"
@@ -165,6 +166,16 @@ static void test_clean_message_untouched(void **state) {
   bw_result_free(r);
 }
 
+/* The protected identities' own domains are a warninglist of their own. */
+static void test_registry_domains_suppressed(void **state) {
+  (void)state;
+  bw_result *r = scan("From: a@b.example\r\nTo: c@d.example\r\nSubject: hi\r\n"
+                      "Content-Type: text/html\r\n\r\n<a href=\"https://bbc.co.uk/news\">news</a>\r\n");
+  assert_int_equal(count(r, "intel_match", NULL, NULL), 0);
+  assert_int_equal(count(r, "intel_suppressed", "warninglist", "identity-registry"), 1);
+  bw_result_free(r);
+}
+
 static void test_bad_intel_path_fails_engine(void **state) {
   (void)state;
   bw_config cfg = {0};
@@ -183,6 +194,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_observable),
                                      cmocka_unit_test(test_and_pattern_needs_all_terms),
                                      cmocka_unit_test(test_clean_message_untouched),
+                                     cmocka_unit_test(test_registry_domains_suppressed),
                                      cmocka_unit_test(test_bad_intel_path_fails_engine)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
