@@ -53,6 +53,16 @@ static void expect_str(const char *got, const char *want) {
   }
 }
 
+/* Found by fuzz_url: IDNA maps a no-break space to a space, which no host may hold. */
+static void test_idna_mapping_to_forbidden(void **state) {
+  (void)state;
+  bw_url u = parse("foo://0\xc2\xa0" "8host/");
+  assert_non_null(u.error);
+  assert_null(strchr(u.normalized, ' '));
+  bw_url again = parse(u.normalized);
+  expect_str(again.normalized, u.normalized);
+}
+
 static void test_basic(void **state) {
   (void)state;
   bw_url u = parse("  HTTP://WWW.Example.COM:8080/a/b?x=1&y=%2f#Frag \n");
@@ -473,6 +483,7 @@ static void test_text_stop(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
+      cmocka_unit_test(test_idna_mapping_to_forbidden),
       cmocka_unit_test(test_default_ports),
       cmocka_unit_test(test_userinfo),
       cmocka_unit_test(test_backslashes_and_slashes),

@@ -393,7 +393,17 @@ static int parse_domain(bw_arena *a, const char *h, size_t n, bw_url *out) {
   if (out->is_idn) {
     char *ascii = idna_to_ascii(a, dec);
     if (ascii) {
-      for (char *p = ascii; *p; p++) *p = (char)lower((unsigned char)*p);
+      int mapped_forbidden = 0;
+      for (char *p = ascii; *p; p++) {
+        *p = (char)lower((unsigned char)*p);
+        mapped_forbidden |= forbidden_host_byte((unsigned char)*p);
+      }
+      /* Transitional mapping can turn a no-break space into a space: still forbidden. */
+      if (mapped_forbidden) {
+        fail(out, "forbidden host code point");
+        out->host = reencode_host(a, ascii, strlen(ascii));
+        return out->host ? 1 : -1;
+      }
       out->host = ascii;
     } else {
       fail(out, "IDNA conversion failed");
