@@ -54,6 +54,7 @@ static msg_t *g_msgs;
 static size_t g_n, g_cap;
 static size_t g_bytes;
 static const bw_engine *g_engine;
+static const bw_engine *g_engine_nobeacons; /* the same configuration, beacon detector skipped */
 
 static void die(const char *what) {
   fprintf(stderr, "bw_bench: %s\n", what);
@@ -166,12 +167,12 @@ static size_t floor_one(const msg_t *m) {
 
 /* ---- scan: bw_scan + JSON into a reused buffer ---------------------------- */
 
-static size_t scan_one(const msg_t *m, bw_buf *json) {
+static size_t scan_one(const bw_engine *engine, const msg_t *m, bw_buf *json) {
   bw_scan_opts o = {.locator = {.path = m->path, .index = m->index, .offset = m->offset},
                     .truncated = m->truncated};
   bw_result *r = NULL;
   bw_error err = {0};
-  if (bw_scan(g_engine, m->data, m->len, &o, &r, &err) != BW_OK) {
+  if (bw_scan(engine, m->data, m->len, &o, &r, &err) != BW_OK) {
     fprintf(stderr, "bw_bench: scan failed: %s\n", err.message);
     return 0;
   }
@@ -184,7 +185,8 @@ static size_t scan_one(const msg_t *m, bw_buf *json) {
 
 /* ---- the timed loops ------------------------------------------------------ */
 
-enum { MODE_FLOOR, MODE_SCAN };
+/* MODE_NOBEACONS scans with the beacon detector skipped, to show what it costs. */
+enum { MODE_FLOOR, MODE_SCAN, MODE_NOBEACONS };
 
 typedef struct {
   int mode;
@@ -199,7 +201,8 @@ static void *worker(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add_explicit(w->next, 1, memory_order_relaxed);
     if (i >= g_n) break;
-    w->sink += w->mode == MODE_FLOOR ? floor_one(&g_msgs[i]) : scan_one(&g_msgs[i], &json);
+    if (w->mode == MODE_FLOOR) w->sink += floor_one(&g_msgs[i]);
+    else w->sink += scan_one(w->mode == MODE_SCAN ? g_engine : g_engine_nobeacons, &g_msgs[i], &json);
   }
   bw_buf_free(&json);
   return NULL;
@@ -289,7 +292,9 @@ static stats_t measure(const char *set, int mode, int threads, int reps) {
   s.msgs_s = (double)g_n / s.wall;
   s.mb_s = (double)g_bytes / 1e6 / s.wall;
   s.mb_s_core = (double)g_bytes / 1e6 / s.cpu;
-  const char *name = mode == MODE_FLOOR ? (g_floor_warn ? "floorW" : "floor") : "scan";
+  const char *name = mode == MODE_FLOOR ? (g_floor_warn ? "floorW" : "floor")
+                     : mode == MODE_SCAN ? "scan"
+                                         : "scan-nobeacons";
   printf("  %-6s -j %-2d %8.0f msg/s %8.2f MB/s | per core %8.0f msg/s %8.2f MB/s | wall %.3f s cpu %.3f s ctxsw %.0f/%.0f | out %zu B\n",
          name, threads, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, s.wall, s.cpu, vcs, ivcs, sink);
   printf("RESULT set=%s mode=%s threads=%d msgs=%zu bytes=%zu wall=%.4f cpu=%.4f msgs_s=%.1f mb_s=%.3f "
@@ -300,7 +305,7 @@ static stats_t measure(const char *set, int mode, int threads, int reps) {
 }
 
 int main(int argc, char **argv) {
-  int reps = 3, threads = 2, do_floor = 1, do_scan = 1;
+  int reps = 3, threads = 2, do_floor = 1, do_scan = 1, do_nobeacons = 0;
   const char *set = "set";
   int opt;
   while ((opt = getopt(argc, argv, "r:j:n:l:m:Wh")) != -1) {
@@ -313,9 +318,10 @@ int main(int argc, char **argv) {
       case 'm':
         do_floor = strstr(optarg, "floor") != NULL;
         do_scan = strstr(optarg, "scan") != NULL;
+        do_nobeacons = strstr(optarg, "nobeacons") != NULL;
         break;
       default:
-        fprintf(stderr, "usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m floor,scan] [PATH...]\n");
+        fprintf(stderr, "usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m floor,scan,nobeacons] [PATH...]\n");
         return 2;
     }
   }
@@ -332,6 +338,10 @@ int main(int argc, char **argv) {
   bw_error err = {0};
   if (bw_engine_new(&cfg, &engine, &err) != BW_OK) die(err.message); /* also runs g_mime_init() */
   g_engine = engine;
+  cfg.skip_detectors = BW_DETECTOR_BEACONS;
+  bw_engine *nobeacons = NULL;
+  if (bw_engine_new(&cfg, &nobeacons, &err) != BW_OK) die(err.message);
+  g_engine_nobeacons = nobeacons;
 
   if (threads > 1) {
     double a[5], b[5];
@@ -349,12 +359,18 @@ int main(int argc, char **argv) {
   double w, c;
   if (do_floor) run_once(MODE_FLOOR, 1, &w, &c);
   if (do_scan) run_once(MODE_SCAN, 1, &w, &c);
+  if (do_nobeacons) run_once(MODE_NOBEACONS, 1, &w, &c);
 
   stats_t f1 = {0}, fj = {0}, s1 = {0}, sj = {0};
   if (do_floor) f1 = measure(set, MODE_FLOOR, 1, reps);
   if (do_floor && threads > 1) fj = measure(set, MODE_FLOOR, threads, reps);
   if (do_scan) s1 = measure(set, MODE_SCAN, 1, reps);
   if (do_scan && threads > 1) sj = measure(set, MODE_SCAN, threads, reps);
+  if (do_scan && do_nobeacons) {
+    stats_t nb = measure(set, MODE_NOBEACONS, 1, reps);
+    printf("  beacon detection adds %.1f%% to scan time (CPU, -j 1; target at most 15%%)\n",
+           100.0 * (s1.cpu / nb.cpu - 1));
+  }
 
   if (do_floor && do_scan)
     printf("  scan/floor -j 1: %.1f%% per core (CPU time), %.1f%% by wall time\n",
@@ -374,6 +390,7 @@ int main(int argc, char **argv) {
            la[0], la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
 
   bw_engine_free(engine);
+  bw_engine_free(nobeacons);
   for (size_t i = 0; i < g_n; i++) {
     free(g_msgs[i].data);
     free(g_msgs[i].path);

@@ -61,9 +61,9 @@ echo
 
 # ---- 1. in-process: floor (GMime parse + decode) vs scan (bw_scan + JSON) ----
 echo "== in-process (bench/bw_bench.c): messages pre-read with bw_reader, then $REPS timed passes each, median"
-"$BENCH" -r "$REPS" -j "$JOBS" -n spamassassin -l "$TMP/sa.lst" | tee "$TMP/inproc.txt"
+"$BENCH" -r "$REPS" -j "$JOBS" -m floor,scan,nobeacons -n spamassassin -l "$TMP/sa.lst" | tee "$TMP/inproc.txt"
 echo
-"$BENCH" -r "$REPS" -j "$JOBS" -n phishing -l "$TMP/phish.lst" | tee -a "$TMP/inproc.txt"
+"$BENCH" -r "$REPS" -j "$JOBS" -m floor,scan,nobeacons -n phishing -l "$TMP/phish.lst" | tee -a "$TMP/inproc.txt"
 echo
 echo "floorW = the floor with GMimeParserOptions carrying a no-op warning callback (what bw_view_build passes):"
 "$BENCH" -r "$REPS" -j 1 -m floor -W -n spamassassin -l "$TMP/sa.lst" | grep -E '^ *floorW' | sed 's/^/  spamassassin/'

@@ -79,8 +79,18 @@ typedef struct bw_limits {
 
 /* ---- engine -------------------------------------------------------------- */
 
+/* The detectors a scan runs (bits for bw_config.skip_detectors). */
+enum bw_detector {
+  BW_DETECTOR_BEACONS = 1 << 0,  /* open and click beacons */
+  BW_DETECTOR_IDENTITY = 1 << 1, /* impersonation and look-alikes */
+  BW_DETECTOR_INTEL = 1 << 2     /* threat-intelligence matching */
+};
+
 typedef struct bw_config {
   bw_limits limits;
+  /* BW_DETECTOR_* bits of detectors not to run; 0 runs them all. Parsing and
+     extraction always run, so what is skipped simply reports nothing. */
+  unsigned skip_detectors;
   /* A JSON file of protected identities merged into the built-in registry
      (the user's own organisation, members, journalists), or NULL. */
   const char *identities_path;

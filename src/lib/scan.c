@@ -62,16 +62,19 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
   bw_beacon_ctx bc = {.urls = e->urls, .trackers = e->trackers, .arena = &r->arena, .findings = &r->findings, .view = &r->view,
                       .extraction = &r->extraction, .forced_recipient = opts ? opts->recipient : NULL,
                       .out = &r->beacons};
-  rc = bw_beacons_detect(&bc);
+  unsigned skip = e->cfg.skip_detectors;
+  rc = skip & BW_DETECTOR_BEACONS ? BW_OK : bw_beacons_detect(&bc);
   if (rc != BW_OK) return rc;
-  rc = bw_intel_match_message(e->intel, &r->view, &r->extraction, &r->findings, &r->arena);
+  rc = skip & BW_DETECTOR_INTEL
+           ? BW_OK
+           : bw_intel_match_message(e->intel, &r->view, &r->extraction, &r->findings, &r->arena);
   if (rc != BW_OK) return rc;
   bw_identity_ctx ic = {.registry = e->registry, .lookalikes = e->lookalikes, .urls = e->urls,
                         .arena = &r->arena, .findings = &r->findings, .view = &r->view,
                         .extraction = &r->extraction, .beacons = &r->beacons,
                         .trusted_authserv_ids = e->cfg.trusted_authserv_ids,
                         .n_trusted = e->cfg.n_trusted_authserv_ids};
-  rc = bw_identity_detect(&ic, &r->identity);
+  rc = skip & BW_DETECTOR_IDENTITY ? BW_OK : bw_identity_detect(&ic, &r->identity);
   if (rc != BW_OK) return rc;
   bw_verdict_decide(r);
   return r->findings.oom ? BW_ENOMEM : BW_OK;

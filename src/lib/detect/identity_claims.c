@@ -171,7 +171,12 @@ static int prefix_at(const char *s, const char *w, size_t n, int fold) {
 static const char *find_word(const char *text, const char *w, int fold) {
   size_t n = strlen(w);
   int edges = is_alnum((unsigned char)w[0]) && (unsigned char)w[0] < 0x80;
+  /* The first letter is tested inline: this runs for every title over every signature line. */
+  unsigned char first = (unsigned char)w[0];
+  int letter = (first | 0x20) >= 'a' && (first | 0x20) <= 'z';
+  unsigned char first_other = fold && letter ? (unsigned char)(first ^ 0x20) : first;
   for (const char *p = text; *p; p++) {
+    if ((unsigned char)*p != first && (unsigned char)*p != first_other) continue;
     if (!prefix_at(p, w, n, fold)) continue;
     if (!edges) return p;
     int before = p == text || !is_alnum((unsigned char)p[-1]);

@@ -16,6 +16,7 @@
  * are never look-alikes.
  */
 #include <idn2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uspoof.h>
@@ -34,11 +35,31 @@ typedef struct la_entry {
   char *label_skeleton; /* lowercased TR39 skeleton of the label */
 } la_entry;
 
+/*
+ * Comparing a domain with every protected domain took most of a scan's time,
+ * so candidates come from a sorted table of hashed keys instead: each protected
+ * label's deletion neighbourhood (every string left after deleting up to two
+ * letters: two strings within edit distance two share one, as in SymSpell),
+ * the label itself, its skeleton and the whole domain. Only the entries a
+ * query's own keys find are compared in full, in registry order, so the result
+ * is exactly that of comparing them all.
+ */
+typedef struct la_key {
+  uint64_t hash; /* of a kind byte and a string */
+  uint32_t entry;
+} la_key;
+
+enum { KEY_DELETION = 'd', KEY_LABEL = 'L', KEY_SKELETON = 'S', KEY_DOMAIN = 'D' };
+
 struct bw_lookalike_index {
   const bw_registry *registry;
   USpoofChecker *spoof;
   la_entry *entries;
   size_t n;
+  la_key *keys; /* sorted by hash */
+  size_t n_keys, cap_keys;
+  size_t max_label; /* longest protected label */
+  uint64_t id;      /* unique per index, so a cache never mistakes a later index at the same address */
 };
 
 /* Ranks: lower is surer. */
@@ -107,6 +128,77 @@ static char *ascii_form(const char *host) {
   return out;
 }
 
+/* ---- keys ----------------------------------------------------------------------- */
+
+static uint64_t key_hash(char kind, const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull ^ (unsigned char)kind;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+static int push_key(bw_lookalike_index *ix, char kind, const char *s, size_t n, size_t entry) {
+  if (ix->n_keys == ix->cap_keys) {
+    size_t cap = ix->cap_keys ? ix->cap_keys * 2 : 4096;
+    la_key *k = realloc(ix->keys, cap * sizeof(*k));
+    if (!k) return -1;
+    ix->keys = k;
+    ix->cap_keys = cap;
+  }
+  ix->keys[ix->n_keys++] = (la_key){key_hash(kind, s, n), (uint32_t)entry};
+  return 0;
+}
+
+/* Calls fn on every string left after deleting 0, 1 or 2 letters of w (n <= 63). */
+static int each_deletion(const char *w, size_t n, int (*fn)(const char *, size_t, void *), void *ctx) {
+  char buf[64];
+  if (n >= sizeof(buf) || fn(w, n, ctx)) return n >= sizeof(buf) ? 0 : 1;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(buf, w, i);
+    memcpy(buf + i, w + i + 1, n - i - 1);
+    if (fn(buf, n - 1, ctx)) return 1;
+    for (size_t j = i; j + 1 < n; j++) {
+      char two[64];
+      memcpy(two, buf, j);
+      memcpy(two + j, buf + j + 1, n - 2 - j);
+      if (fn(two, n - 2, ctx)) return 1;
+    }
+  }
+  return 0;
+}
+
+typedef struct key_sink {
+  bw_lookalike_index *ix;
+  size_t entry;
+  int failed;
+} key_sink;
+
+static int add_deletion_key(const char *s, size_t n, void *ctx) {
+  key_sink *k = ctx;
+  if (push_key(k->ix, KEY_DELETION, s, n, k->entry) != 0) k->failed = 1;
+  return k->failed;
+}
+
+static int by_hash(const void *a, const void *b) {
+  const la_key *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static int build_keys(bw_lookalike_index *ix) {
+  for (size_t i = 0; i < ix->n; i++) {
+    const la_entry *e = &ix->entries[i];
+    key_sink sink = {ix, i, 0};
+    each_deletion(e->label, e->label_len, add_deletion_key, &sink);
+    if (sink.failed || push_key(ix, KEY_LABEL, e->label, e->label_len, i) != 0 ||
+        push_key(ix, KEY_SKELETON, e->label_skeleton, strlen(e->label_skeleton), i) != 0 ||
+        push_key(ix, KEY_DOMAIN, e->domain, strlen(e->domain), i) != 0)
+      return -1;
+    if (e->label_len > ix->max_label) ix->max_label = e->label_len;
+  }
+  qsort(ix->keys, ix->n_keys, sizeof(*ix->keys), by_hash);
+  return 0;
+}
+
 /* ---- the index ----------------------------------------------------------------- */
 
 static int add_entry(bw_lookalike_index *ix, const bw_identity *id, const char *domain) {
@@ -144,7 +236,9 @@ int bw_lookalike_index_new(const bw_registry *registry, bw_lookalike_index **out
     free(ix);
     return bw_error_set(err, BW_ENOMEM, "out of memory building the look-alike index");
   }
+  static _Atomic uint64_t next_id = 1;
   ix->registry = registry;
+  ix->id = next_id++;
   UErrorCode st = U_ZERO_ERROR;
   ix->spoof = uspoof_open(&st);
   if (U_FAILURE(st)) {
@@ -161,6 +255,10 @@ int bw_lookalike_index_new(const bw_registry *registry, bw_lookalike_index **out
       }
     }
   }
+  if (build_keys(ix) != 0) {
+    bw_lookalike_index_free(ix);
+    return bw_error_set(err, BW_ENOMEM, "out of memory building the look-alike index");
+  }
   *out = ix;
   return BW_OK;
 }
@@ -172,6 +270,7 @@ void bw_lookalike_index_free(bw_lookalike_index *ix) {
     free(ix->entries[i].label_skeleton);
   }
   free(ix->entries);
+  free(ix->keys);
   if (ix->spoof) uspoof_close(ix->spoof);
   free(ix);
 }
@@ -366,16 +465,89 @@ typedef struct la_candidate {
   int unicode;          /* the label is an IDN */
 } la_candidate;
 
+typedef struct candidate_set {
+  const bw_lookalike_index *ix;
+  unsigned char *seen; /* one flag per entry */
+  uint32_t *list;
+  size_t n;
+} candidate_set;
+
+static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
+  const bw_lookalike_index *ix = cs->ix;
+  uint64_t h = key_hash(kind, s, n);
+  size_t lo = 0, hi = ix->n_keys;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->keys[mid].hash < h) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++) {
+    uint32_t e = ix->keys[i].entry;
+    if (!cs->seen[e]) {
+      cs->seen[e] = 1;
+      cs->list[cs->n++] = e;
+    }
+  }
+}
+
+static int add_deletion_candidates(const char *s, size_t n, void *ctx) {
+  add_candidates(ctx, KEY_DELETION, s, n);
+  return 0;
+}
+
+/* Entries a word can be within edit distance two of, or equal to. */
+static void word_candidates(candidate_set *cs, const char *w, size_t n) {
+  if (n <= cs->ix->max_label + 2) each_deletion(w, n, add_deletion_candidates, cs);
+}
+
+/* Every entry the comparisons of best_match could match, whatever the rule. */
+static void gather_candidates(candidate_set *cs, const la_candidate *c) {
+  const char *l = c->label;
+  size_t ll = c->label_len;
+  word_candidates(cs, l, ll);
+  for (const char *w = l; memchr(l, '-', ll) && w < l + ll;) {
+    const char *end = memchr(w, '-', (size_t)(l + ll - w));
+    if (!end) end = l + ll;
+    if (end > w) word_candidates(cs, w, (size_t)(end - w));
+    w = end + 1;
+  }
+  for (size_t k = 1; k <= ll; k++) { /* the label glued to a word, or with another suffix */
+    add_candidates(cs, KEY_LABEL, l, k);
+    add_candidates(cs, KEY_LABEL, l + ll - k, k);
+  }
+  if (c->label_skeleton) add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
+  for (size_t i = 0; i < c->prefix_len; i++) { /* a protected domain or label as a subdomain */
+    if (i > 0 && c->host[i - 1] != '.') continue;
+    add_candidates(cs, KEY_DOMAIN, c->host + i, c->prefix_len - i);
+    add_candidates(cs, KEY_LABEL, c->host + i, c->prefix_len - i);
+  }
+}
+
+static int by_index(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
 static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   la_best b = {.rank = RANK_NONE};
-  for (size_t i = 0; i < ix->n; i++) {
-    const la_entry *e = &ix->entries[i];
+  candidate_set cs = {ix, calloc(ix->n ? ix->n : 1, 1), malloc((ix->n ? ix->n : 1) * sizeof(uint32_t)), 0};
+  if (!cs.seen || !cs.list) {
+    free(cs.seen);
+    free(cs.list);
+    return b;
+  }
+  gather_candidates(&cs, c);
+  qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
+  for (size_t k = 0; k < cs.n; k++) {
+    const la_entry *e = &ix->entries[cs.list[k]];
     compare_subdomain(&b, e, c->host, c->prefix_len);
     if (c->label_skeleton && strcmp(c->label_skeleton, e->label_skeleton) == 0 &&
         !(c->label_len == e->label_len && strncmp(c->label, e->label, e->label_len) == 0))
       consider(&b, RANK_SKELETON, e, c->unicode ? "skeleton" : "homoglyph", 0, NULL, 0);
     compare_label(&b, e, c->label, c->label_len, c->suffix);
   }
+  free(cs.seen);
+  free(cs.list);
   return b;
 }
 
@@ -469,16 +641,40 @@ static int check_ascii(const bw_lookalike_index *ix, const bw_url_ctx *urls, bw_
   return rc;
 }
 
+/*
+ * Most hosts a scan checks are ordinary and recur (a list's own domain, the
+ * same CDNs), so each thread remembers recent hosts that matched nothing.
+ */
+enum { CLEAN_CACHE = 1024, CLEAN_CACHE_HOST = 80 };
+
+typedef struct clean_host {
+  uint64_t ix; /* the index's id */
+  char host[CLEAN_CACHE_HOST];
+} clean_host;
+
+static _Thread_local clean_host clean_cache[CLEAN_CACHE];
+
+static clean_host *clean_slot(const char *host, size_t n) {
+  return &clean_cache[key_hash('h', host, n) % CLEAN_CACHE];
+}
+
 int bw_lookalike_check(const bw_lookalike_index *ix, const bw_url_ctx *urls, bw_arena *a,
                        const char *host, bw_lookalike_match *m) {
   memset(m, 0, sizeof(*m));
   if (!ix || !host || !*host) return 0;
+  size_t hn = strlen(host);
+  clean_host *slot = hn < CLEAN_CACHE_HOST ? clean_slot(host, hn) : NULL;
+  if (slot && slot->ix == ix->id && strcmp(slot->host, host) == 0) return 0;
   char *ascii = ascii_form(host);
   if (!ascii) return 0;
   size_t n = strlen(ascii);
   if (n && ascii[n - 1] == '.') ascii[n - 1] = '\0';
   int rc = check_ascii(ix, urls, a, ascii, m);
   free(ascii);
+  if (rc == 0 && slot) {
+    slot->ix = ix->id;
+    memcpy(slot->host, host, hn + 1);
+  }
   return rc;
 }
 
