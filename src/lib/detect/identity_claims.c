@@ -645,12 +645,17 @@ typedef struct line_span {
   size_t n;
 } line_span;
 
-enum { MAX_BODY_LINES = 4096 };
+/* A signature is among the last lines before any quoted text; only those are kept. */
+enum { TAIL_LINES = MAX_SIG_LINES + 6 };
 
-/* Non-empty lines before any quote; returns how many (at most max). */
-static size_t body_lines(const char *text, line_span *lines, size_t max) {
+/*
+ * The last `TAIL_LINES` non-empty lines of text before any quoted part, in order,
+ * kept in a ring so that a long body costs no memory.
+ */
+static size_t body_tail(const char *text, line_span *tail) {
+  line_span ring[TAIL_LINES];
   size_t count = 0;
-  for (const char *p = text; *p && count < max;) {
+  for (const char *p = text; *p;) {
     const char *e = strchr(p, '\n');
     if (!e) e = p + strlen(p);
     const char *s = p;
@@ -658,10 +663,12 @@ static size_t body_lines(const char *text, line_span *lines, size_t max) {
     size_t n = (size_t)(e - s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
     if (is_quote_start(s, n)) break;
-    if (n) lines[count++] = (line_span){s, n};
+    if (n) ring[count++ % TAIL_LINES] = (line_span){s, n};
     p = *e ? e + 1 : e;
   }
-  return count;
+  size_t kept = count < TAIL_LINES ? count : TAIL_LINES;
+  for (size_t i = 0; i < kept; i++) tail[i] = ring[(count - kept + i) % TAIL_LINES];
+  return kept;
 }
 
 static const bw_part *first_text_part(const bw_view *v, const char *type) {
@@ -679,10 +686,8 @@ const char *bw_claims_signature_text(bw_arena *a, const bw_view *view) {
   const bw_part *html = plain ? NULL : first_text_part(view, "text/html");
   const char *text = plain ? plain->data : html ? html_text(a, html->data, html->data_len) : NULL;
   if (!text) return NULL;
-  static const size_t max = MAX_BODY_LINES;
-  line_span *lines = bw_arena_alloc(a, max * sizeof(*lines));
-  if (!lines) return NULL;
-  size_t n = body_lines(text, lines, max), start = n > 6 ? n - 6 : 0;
+  line_span lines[TAIL_LINES];
+  size_t n = body_tail(text, lines), start = n > 6 ? n - 6 : 0;
   for (size_t i = n; i-- > 0 && n - i <= MAX_SIG_LINES;)
     if (is_delimiter(lines[i].p, lines[i].n)) {
       start = i + 1;
