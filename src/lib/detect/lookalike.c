@@ -50,6 +50,7 @@ typedef struct la_key {
 } la_key;
 
 enum { KEY_DELETION = 'd', KEY_LABEL = 'L', KEY_SKELETON = 'S', KEY_DOMAIN = 'D' };
+enum { FILTER_BITS = 1 << 22 }; /* 512 KiB; about 5% false positives for the default registry */
 
 struct bw_lookalike_index {
   const bw_registry *registry;
@@ -58,6 +59,7 @@ struct bw_lookalike_index {
   size_t n;
   la_key *keys; /* sorted by hash */
   size_t n_keys, cap_keys;
+  uint64_t *filter; /* one bit per hash value modulo FILTER_BITS: most lookups stop here */
   size_t max_label; /* longest protected label */
   uint64_t id;      /* unique per index, so a cache never mistakes a later index at the same address */
 };
@@ -196,6 +198,12 @@ static int build_keys(bw_lookalike_index *ix) {
     if (e->label_len > ix->max_label) ix->max_label = e->label_len;
   }
   qsort(ix->keys, ix->n_keys, sizeof(*ix->keys), by_hash);
+  ix->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
+  if (!ix->filter) return -1;
+  for (size_t i = 0; i < ix->n_keys; i++) {
+    uint64_t bit = ix->keys[i].hash % FILTER_BITS;
+    ix->filter[bit / 64] |= 1ull << (bit % 64);
+  }
   return 0;
 }
 
@@ -271,6 +279,7 @@ void bw_lookalike_index_free(bw_lookalike_index *ix) {
   }
   free(ix->entries);
   free(ix->keys);
+  free(ix->filter);
   if (ix->spoof) uspoof_close(ix->spoof);
   free(ix);
 }
@@ -475,6 +484,8 @@ typedef struct candidate_set {
 static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
   const bw_lookalike_index *ix = cs->ix;
   uint64_t h = key_hash(kind, s, n);
+  uint64_t bit = h % FILTER_BITS;
+  if (!(ix->filter[bit / 64] & (1ull << (bit % 64)))) return;
   size_t lo = 0, hi = ix->n_keys;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
