@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "intel/match.h"
+#include "detect/links.h"
 #include "scan.h"
 #include "util/error.h"
 
@@ -63,7 +64,15 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
                       .extraction = &r->extraction, .forced_recipient = opts ? opts->recipient : NULL,
                       .out = &r->beacons};
   unsigned skip = e->cfg.skip_detectors;
+  const bw_address_list *from = &r->view.from;
+  bw_links_ctx lc = {.urls = e->urls, .trackers = e->trackers, .arena = &r->arena,
+                     .findings = &r->findings, .extraction = &r->extraction,
+                     .sender_site = from->n && from->items[0].domain
+                                        ? bw_url_registrable_domain(e->urls, &r->arena,
+                                                                    from->items[0].domain)
+                                        : NULL};
   rc = skip & BW_DETECTOR_BEACONS ? BW_OK : bw_beacons_detect(&bc);
+  if (rc == BW_OK && !(skip & BW_DETECTOR_BEACONS)) rc = bw_links_detect(&lc);
   if (rc != BW_OK) return rc;
   rc = skip & BW_DETECTOR_INTEL
            ? BW_OK

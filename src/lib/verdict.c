@@ -12,7 +12,7 @@
  *                        domain), or an intel hit attributed to an actor;
  *   suspicious           deception without such a beacon (impersonation,
  *                        look-alike, deceptive links from an unverified
- *                        claim), a beacon from a sender whose claim cannot be
+ *                        claim, a link whose text shows another site), a beacon from a sender whose claim cannot be
  *                        verified, an unverified claim, replies diverted to
  *                        free mail from an unauthenticated claim, or any
  *                        intel hit;
@@ -36,6 +36,7 @@ typedef struct verdict_facts {
   int unverifiable; /* a beacon from a sender whose claim nothing backs, reporting to a third party
                      */
   int deceptive_links;
+  const bw_finding *shown_elsewhere; /* deceptive_link: the text shows another site */
 } verdict_facts;
 
 static int sender_lookalike(const bw_identity_result *id) {
@@ -53,6 +54,7 @@ static verdict_facts gather(const bw_result *r) {
     const bw_finding *x = r->findings.items.items[i];
     if (!f.attribution && strcmp(x->kind, "intel_attribution") == 0) f.attribution = x;
     if (!f.intel && strcmp(x->kind, "intel_match") == 0) f.intel = x;
+    if (!f.shown_elsewhere && strcmp(x->kind, "deceptive_link") == 0) f.shown_elsewhere = x;
   }
   const bw_identity_result *id = &r->identity;
   f.fails = id->impersonation != NULL || sender_lookalike(id);
@@ -142,8 +144,12 @@ static bw_verdict decide(bw_result *r, const verdict_facts *f, int *score) {
                             : 60 + 10 * (f->beacon != NULL);
     return f->identifying ? BW_VERDICT_TARGETED_BEACON : BW_VERDICT_SUSPICIOUS;
   }
-  if (f->intel || f->unverifiable || id->unverified || f->deceptive_links || id->reply_diverted) {
+  if (f->intel || f->unverifiable || id->unverified || f->deceptive_links || id->reply_diverted ||
+      f->shown_elsewhere) {
     if (f->intel) reason(r, f->intel->message);
+    if (f->shown_elsewhere)
+      reason(r, bw_arena_printf(&r->arena, "A link %s: what you see is not where it goes.",
+                                f->shown_elsewhere->message + strlen("a link ")));
     if (id->reply_diverted)
       reason(r,
              bw_arena_printf(&r->arena,
