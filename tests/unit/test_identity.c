@@ -49,6 +49,8 @@ typedef struct lookalike_case {
 
 static const lookalike_case LOOKALIKES[] = {
     {"theguardian.com.news-hub.test", "theguardian.com", "dnstwist:subdomain", 1},
+    {"rfa-org.news-mirror.test", "rfa.org", "dnstwist:subdomain", 1},
+    {"www-bbc-co-uk.example", "bbc.co.uk", "dnstwist:subdomain", 1},
     {"theguardian-updates.example", "theguardian.com", "dnstwist:dictionary", 1},
     {"theguardiannow.example", "theguardian.com", "dnstwist:dictionary", 1},
     {"scmp-pressdesk.example", "scmp.com", "dnstwist:dictionary", 0},

@@ -451,7 +451,30 @@ static void compare_label(la_best *b, const la_entry *e, const char *l, size_t l
 }
 
 /* The protected domain, or its label, used as a subdomain: theguardian.com.news-hub.test. */
-static void compare_subdomain(la_best *b, const la_entry *e, const char *host, size_t prefix_len) {
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len);
+
+/*
+ * The same with the dots written as hyphens in one label, as hosting services
+ * name subdomains: rfa-org.news-mirror.test, www-bbc-co-uk.example.
+ */
+static void compare_dotted(la_best *b, const la_entry *e, const char *s, size_t n) {
+  if (n == 0 || n >= 256 || !memchr(s, '-', n)) return;
+  char dotted[256];
+  for (size_t i = 0; i < n; i++) dotted[i] = s[i] == '-' ? '.' : s[i];
+  dotted[n] = '\0';
+  la_best d = *b;
+  compare_subdomain_of(&d, e, dotted, n);
+  if (d.rank == RANK_SUBDOMAIN && d.distance == 0 && b->rank != RANK_SUBDOMAIN) *b = d;
+}
+
+static void compare_subdomain(la_best *b, const la_entry *e, const char *host, size_t prefix_len,
+                              const char *label, size_t label_len) {
+  compare_subdomain_of(b, e, host, prefix_len);
+  compare_dotted(b, e, host, prefix_len);
+  compare_dotted(b, e, label, label_len);
+}
+
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len) {
   size_t ld = strlen(e->domain);
   if (prefix_len >= ld && strncmp(host + prefix_len - ld, e->domain, ld) == 0 &&
       (prefix_len == ld || host[prefix_len - ld - 1] == '.')) {
@@ -528,9 +551,22 @@ static void gather_candidates(candidate_set *cs, const la_candidate *c) {
   }
   if (c->label_skeleton) add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
   for (size_t i = 0; i < c->prefix_len; i++) { /* a protected domain or label as a subdomain */
-    if (i > 0 && c->host[i - 1] != '.') continue;
-    add_candidates(cs, KEY_DOMAIN, c->host + i, c->prefix_len - i);
-    add_candidates(cs, KEY_LABEL, c->host + i, c->prefix_len - i);
+    if (i > 0 && c->host[i - 1] != '.' && c->host[i - 1] != '-') continue;
+    char dotted[256];
+    size_t n = c->prefix_len - i;
+    if (n >= sizeof(dotted)) continue;
+    for (size_t k = 0; k < n; k++) dotted[k] = c->host[i + k] == '-' ? '.' : c->host[i + k];
+    add_candidates(cs, KEY_DOMAIN, c->host + i, n);
+    add_candidates(cs, KEY_LABEL, c->host + i, n);
+    add_candidates(cs, KEY_DOMAIN, dotted, n);
+  }
+  for (size_t i = 0; memchr(l, '-', ll) && i < ll; i++) { /* www-bbc-co-uk: the label, dotted */
+    if (i > 0 && l[i - 1] != '-') continue;
+    char dotted[256];
+    size_t n = ll - i;
+    if (n >= sizeof(dotted)) continue;
+    for (size_t k = 0; k < n; k++) dotted[k] = l[i + k] == '-' ? '.' : l[i + k];
+    add_candidates(cs, KEY_DOMAIN, dotted, n);
   }
 }
 
@@ -551,7 +587,7 @@ static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
   for (size_t k = 0; k < cs.n; k++) {
     const la_entry *e = &ix->entries[cs.list[k]];
-    compare_subdomain(&b, e, c->host, c->prefix_len);
+    compare_subdomain(&b, e, c->host, c->prefix_len, c->label, c->label_len);
     if (c->label_skeleton && strcmp(c->label_skeleton, e->label_skeleton) == 0 &&
         !(c->label_len == e->label_len && strncmp(c->label, e->label, e->label_len) == 0))
       consider(&b, RANK_SKELETON, e, c->unicode ? "skeleton" : "homoglyph", 0, NULL, 0);
