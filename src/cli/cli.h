@@ -17,6 +17,10 @@ enum {
   BW_EXIT_INTERNAL = 4
 };
 
+/* Prints "beaconwatch COMMAND: message" and where to get help; returns BW_EXIT_USAGE. */
+int bw_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 int bw_cmd_scan(int argc, char **argv);
 void bw_cmd_scan_usage(FILE *out);
 int bw_cmd_intel(int argc, char **argv);

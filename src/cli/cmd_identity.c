@@ -31,11 +31,6 @@ void bw_cmd_identity_usage(FILE *out) {
                "  beaconwatch identity check 'Tobias Rusk | BBC News'\n");
 }
 
-static int usage_error(const char *what) {
-  fprintf(stderr, "beaconwatch identity: %s\n(try 'beaconwatch identity --help')\n", what);
-  return BW_EXIT_USAGE;
-}
-
 static int explain_all(const bw_engine *e, char **queries, int n) {
   bw_buf out;
   bw_buf_init(&out);
@@ -68,10 +63,11 @@ int bw_cmd_identity(int argc, char **argv) {
       bw_cmd_identity_usage(stdout);
       return BW_EXIT_OK;
     } else
-      return usage_error("bad option");
+      return bw_cli_usage_error("identity", "bad option");
   }
-  if (optind >= argc || strcmp(argv[optind], "check") != 0) return usage_error("expected 'check'");
-  if (optind + 1 >= argc) return usage_error("nothing to check");
+  if (optind >= argc || strcmp(argv[optind], "check") != 0)
+    return bw_cli_usage_error("identity", "expected 'check'");
+  if (optind + 1 >= argc) return bw_cli_usage_error("identity", "nothing to check");
   bw_engine *e = NULL;
   bw_error err;
   if (bw_engine_new(&cfg, &e, &err) != BW_OK) {

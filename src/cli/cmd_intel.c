@@ -33,11 +33,6 @@ void bw_cmd_intel_usage(FILE *out) {
                "3 a feed or index could not be read. See docs/intel.md.\n");
 }
 
-static int usage_error(const char *what) {
-  fprintf(stderr, "beaconwatch intel: %s\n(try 'beaconwatch help intel')\n", what);
-  return BW_EXIT_USAGE;
-}
-
 static void print_skips(const bw_intel_report *r, size_t from) {
   for (size_t i = from; i < r->n_skips; i++)
     fprintf(stderr, "  unsupported: %s: %s\n", r->skips[i].item, r->skips[i].reason);
@@ -87,13 +82,13 @@ static int cmd_compile(int argc, char **argv) {
     else
       return BW_EXIT_USAGE;
   }
-  if (!out) return usage_error("compile needs -o INDEX");
-  if (optind >= argc) return usage_error("compile needs at least one FEED");
+  if (!out) return bw_cli_usage_error("intel", "compile needs -o INDEX");
+  if (optind >= argc) return bw_cli_usage_error("intel", "compile needs at least one FEED");
   return compile_feeds(argv + optind, argc - optind, out, verbose);
 }
 
 static int cmd_actor(int argc, char **argv) {
-  if (argc != 2) return usage_error("actor needs one NAME");
+  if (argc != 2) return bw_cli_usage_error("intel", "actor needs one NAME");
   const bw_actor *a = bw_actor_find(argv[1]);
   if (!a) {
     fprintf(stderr, "beaconwatch intel: no actor known as '%s'\n", argv[1]);
@@ -134,10 +129,11 @@ static int cmd_lookup(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "i:", longopts, NULL)) != -1) {
     if (c != 'i') return BW_EXIT_USAGE;
-    if (n == 64) return usage_error("more than 64 --intel files");
+    if (n == 64) return bw_cli_usage_error("intel", "more than 64 --intel files");
     paths[n++] = optarg;
   }
-  if (!n || optind != argc - 1) return usage_error("lookup needs --intel FILE and one VALUE");
+  if (!n || optind != argc - 1)
+    return bw_cli_usage_error("intel", "lookup needs --intel FILE and one VALUE");
   bw_intel *in = NULL;
   bw_error err = {0};
   if (bw_intel_load(paths, n, &in, NULL, &err) != BW_OK) {
@@ -153,7 +149,7 @@ static int cmd_lookup(int argc, char **argv) {
 }
 
 static int cmd_verify(int argc, char **argv) {
-  if (argc < 2) return usage_error("verify needs at least one INDEX");
+  if (argc < 2) return bw_cli_usage_error("intel", "verify needs at least one INDEX");
   int status = BW_EXIT_OK;
   for (int i = 1; i < argc; i++) {
     bw_intel *in = NULL;
@@ -176,7 +172,8 @@ static int cmd_verify(int argc, char **argv) {
 }
 
 int bw_cmd_intel(int argc, char **argv) {
-  if (argc < 2) return usage_error("missing subcommand (compile, actor, lookup, verify)");
+  if (argc < 2)
+    return bw_cli_usage_error("intel", "missing subcommand (compile, actor, lookup, verify)");
   const char *sub = argv[1];
   if (strcmp(sub, "compile") == 0) return cmd_compile(argc - 1, argv + 1);
   if (strcmp(sub, "actor") == 0) return cmd_actor(argc - 1, argv + 1);
@@ -186,5 +183,5 @@ int bw_cmd_intel(int argc, char **argv) {
     bw_cmd_intel_usage(stdout);
     return BW_EXIT_OK;
   }
-  return usage_error("unknown subcommand (compile, actor, lookup, verify)");
+  return bw_cli_usage_error("intel", "unknown subcommand (compile, actor, lookup, verify)");
 }

@@ -49,8 +49,8 @@ typedef struct scan_run {
   FILE *out;
   bw_progress progress;
   uint64_t messages;
-  int64_t bytes_before;  /* bytes of readers already finished */
-  int64_t total;         /* all paths' sizes, or -1 when any is unknown */
+  int64_t bytes_before; /* bytes of readers already finished */
+  int64_t total;        /* all paths' sizes, or -1 when any is unknown */
   int input_errors;
   int internal_errors;
   int output_failed;
@@ -58,32 +58,31 @@ typedef struct scan_run {
 } scan_run;
 
 void bw_cmd_scan_usage(FILE *out) {
-  fprintf(out,
-          "usage: beaconwatch scan [OPTIONS] PATH...\n\n"
-          "Scans every message under each PATH: a message file, an mbox (mboxo or\n"
-          "mboxrd), a Maildir, a directory (recursive), any of them gzip-compressed,\n"
-          "or - for standard input. URLs in messages are never fetched.\n\n"
-          "options:\n"
-          "  -j, --jobs N          scan with N threads (default 1); output keeps input order\n"
-          "  -f, --format FMT      jsonl (default) or text\n"
-          "  -o, --output FILE     write results to FILE instead of standard output\n"
-          "      --recipient ADDR  the recipient to look for in beacon URLs\n"
-          "                        (default: Delivered-To, X-Original-To, To, then Cc)\n"
-          "      --fail-on VERDICT exit 1 when a message is at or above VERDICT:\n"
-          "                        clean, commercial_tracking, suspicious (default),\n"
-          "                        targeted_beacon\n"
-          "      --limit NAME=N    override a parser limit: message-bytes, header-bytes,\n"
-          "                        depth, parts, decoded-bytes, html-bytes, urls\n"
-          "      --intel FILE      threat intel: a STIX 2.1 bundle, MISP event, list or\n"
-          "                        compiled index (repeatable; see docs/intel.md)\n"
-          "      --identities FILE merge FILE (JSON, docs/identities.md) into the built-in\n"
-          "                        registry of protected identities\n"
-          "      --trust-authserv ID  believe Authentication-Results headers added by ID\n"
-          "                        (repeatable; default: only the topmost header)\n"
-          "  -q, --quiet           no progress line on standard error\n"
-          "  -h, --help            this help\n\n"
-          "exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error,\n"
-          "3 some input could not be read, 4 internal error. See beaconwatch(1).\n");
+  fprintf(out, "usage: beaconwatch scan [OPTIONS] PATH...\n\n"
+               "Scans every message under each PATH: a message file, an mbox (mboxo or\n"
+               "mboxrd), a Maildir, a directory (recursive), any of them gzip-compressed,\n"
+               "or - for standard input. URLs in messages are never fetched.\n\n"
+               "options:\n"
+               "  -j, --jobs N          scan with N threads (default 1); output keeps input order\n"
+               "  -f, --format FMT      jsonl (default) or text\n"
+               "  -o, --output FILE     write results to FILE instead of standard output\n"
+               "      --recipient ADDR  the recipient to look for in beacon URLs\n"
+               "                        (default: Delivered-To, X-Original-To, To, then Cc)\n"
+               "      --fail-on VERDICT exit 1 when a message is at or above VERDICT:\n"
+               "                        clean, commercial_tracking, suspicious (default),\n"
+               "                        targeted_beacon\n"
+               "      --limit NAME=N    override a parser limit: message-bytes, header-bytes,\n"
+               "                        depth, parts, decoded-bytes, html-bytes, urls\n"
+               "      --intel FILE      threat intel: a STIX 2.1 bundle, MISP event, list or\n"
+               "                        compiled index (repeatable; see docs/intel.md)\n"
+               "      --identities FILE merge FILE (JSON, docs/identities.md) into the built-in\n"
+               "                        registry of protected identities\n"
+               "      --trust-authserv ID  believe Authentication-Results headers added by ID\n"
+               "                        (repeatable; default: only the topmost header)\n"
+               "  -q, --quiet           no progress line on standard error\n"
+               "  -h, --help            this help\n\n"
+               "exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error,\n"
+               "3 some input could not be read, 4 internal error. See beaconwatch(1).\n");
 }
 
 /* ---- options ---------------------------------------------------------------- */
@@ -93,9 +92,12 @@ static int parse_size(const char *s, size_t *out) {
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
   if (errno || end == s || v == 0) return -1;
-  if (*end == 'k' || *end == 'K') v <<= 10, end++;
-  else if (*end == 'm' || *end == 'M') v <<= 20, end++;
-  else if (*end == 'g' || *end == 'G') v <<= 30, end++;
+  if (*end == 'k' || *end == 'K')
+    v <<= 10, end++;
+  else if (*end == 'm' || *end == 'M')
+    v <<= 20, end++;
+  else if (*end == 'g' || *end == 'G')
+    v <<= 30, end++;
   if (*end) return -1;
   *out = (size_t)v;
   return 0;
@@ -105,24 +107,21 @@ static int parse_limit(const char *arg, bw_limits *l) {
   const struct {
     const char *name;
     size_t *field;
-  } limits[] = {{"message-bytes", &l->max_message_bytes}, {"header-bytes", &l->max_header_bytes},
-                {"depth", &l->max_depth},                 {"parts", &l->max_parts},
-                {"decoded-bytes", &l->max_decoded_bytes}, {"html-bytes", &l->max_html_bytes},
+  } limits[] = {{"message-bytes", &l->max_message_bytes},
+                {"header-bytes", &l->max_header_bytes},
+                {"depth", &l->max_depth},
+                {"parts", &l->max_parts},
+                {"decoded-bytes", &l->max_decoded_bytes},
+                {"html-bytes", &l->max_html_bytes},
                 {"urls", &l->max_urls}};
   const char *eq = strchr(arg, '=');
   if (!eq) return -1;
   for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
-    if (strlen(limits[i].name) == (size_t)(eq - arg) && strncmp(arg, limits[i].name, (size_t)(eq - arg)) == 0)
+    if (strlen(limits[i].name) == (size_t)(eq - arg) &&
+        strncmp(arg, limits[i].name, (size_t)(eq - arg)) == 0)
       return parse_size(eq + 1, limits[i].field);
   }
   return -1;
-}
-
-static int usage_error(const char *fmt, const char *arg) {
-  fprintf(stderr, "beaconwatch scan: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n(try 'beaconwatch scan --help')\n");
-  return BW_EXIT_USAGE;
 }
 
 enum { OPT_RECIPIENT = 256, OPT_FAIL_ON, OPT_LIMIT, OPT_INTEL };
@@ -132,13 +131,17 @@ enum { OPT_IDENTITIES = 300, OPT_TRUST_AUTHSERV };
 /* Returns -1 to go on, else the exit code. */
 static int parse_options(int argc, char **argv, scan_options *o) {
   static const struct option longopts[] = {
-      {"jobs", required_argument, NULL, 'j'},        {"format", required_argument, NULL, 'f'},
-      {"output", required_argument, NULL, 'o'},      {"recipient", required_argument, NULL, OPT_RECIPIENT},
-      {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"limit", required_argument, NULL, OPT_LIMIT},
+      {"jobs", required_argument, NULL, 'j'},
+      {"format", required_argument, NULL, 'f'},
+      {"output", required_argument, NULL, 'o'},
+      {"recipient", required_argument, NULL, OPT_RECIPIENT},
+      {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+      {"limit", required_argument, NULL, OPT_LIMIT},
       {"intel", required_argument, NULL, OPT_INTEL},
       {"identities", required_argument, NULL, OPT_IDENTITIES},
       {"trust-authserv", required_argument, NULL, OPT_TRUST_AUTHSERV},
-      {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof(*o));
   o->jobs = 1;
@@ -151,42 +154,59 @@ static int parse_options(int argc, char **argv, scan_options *o) {
     case 'j': {
       char *end;
       long n = strtol(optarg, &end, 10);
-      if (*end || n < 1 || n > 256) return usage_error("-j wants a number from 1 to 256, not '%s'", optarg);
+      if (*end || n < 1 || n > 256)
+        return bw_cli_usage_error("scan", "-j wants a number from 1 to 256, not '%s'", optarg);
       o->jobs = (int)n;
       break;
     }
     case 'f':
-      if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0) o->format = FORMAT_JSONL;
-      else if (strcmp(optarg, "text") == 0) o->format = FORMAT_TEXT;
-      else return usage_error("unknown format '%s' (jsonl or text)", optarg);
+      if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
+        o->format = FORMAT_JSONL;
+      else if (strcmp(optarg, "text") == 0)
+        o->format = FORMAT_TEXT;
+      else
+        return bw_cli_usage_error("scan", "unknown format '%s' (jsonl or text)", optarg);
       break;
-    case 'o': o->output = optarg; break;
-    case OPT_RECIPIENT: o->recipient = optarg; break;
+    case 'o':
+      o->output = optarg;
+      break;
+    case OPT_RECIPIENT:
+      o->recipient = optarg;
+      break;
     case OPT_FAIL_ON:
-      if (bw_verdict_parse(optarg, &o->fail_on) != BW_OK) return usage_error("unknown verdict '%s'", optarg);
+      if (bw_verdict_parse(optarg, &o->fail_on) != BW_OK)
+        return bw_cli_usage_error("scan", "unknown verdict '%s'", optarg);
       break;
     case OPT_LIMIT:
-      if (parse_limit(optarg, &o->config.limits) != 0) return usage_error("bad --limit '%s'", optarg);
+      if (parse_limit(optarg, &o->config.limits) != 0)
+        return bw_cli_usage_error("scan", "bad --limit '%s'", optarg);
       break;
     case OPT_INTEL:
       if (o->config.n_intel_paths == MAX_INTEL_PATHS)
-        return usage_error("more than 64 --intel files (at '%s')", optarg);
+        return bw_cli_usage_error("scan", "more than 64 --intel files (at '%s')", optarg);
       o->intel_paths[o->config.n_intel_paths++] = optarg;
       o->config.intel_paths = o->intel_paths;
       break;
-    case OPT_IDENTITIES: o->config.identities_path = optarg; break;
+    case OPT_IDENTITIES:
+      o->config.identities_path = optarg;
+      break;
     case OPT_TRUST_AUTHSERV:
       if (o->config.n_trusted_authserv_ids == MAX_TRUSTED)
-        return usage_error("more than 32 --trust-authserv ids%s", "");
+        return bw_cli_usage_error("scan", "more than 32 --trust-authserv ids");
       o->trusted[o->config.n_trusted_authserv_ids++] = optarg;
       o->config.trusted_authserv_ids = o->trusted;
       break;
-    case 'q': o->quiet = 1; break;
-    case 'h': bw_cmd_scan_usage(stdout); return BW_EXIT_OK;
-    default: return usage_error("%s", "bad option");
+    case 'q':
+      o->quiet = 1;
+      break;
+    case 'h':
+      bw_cmd_scan_usage(stdout);
+      return BW_EXIT_OK;
+    default:
+      return bw_cli_usage_error("scan", "bad option");
     }
   }
-  if (optind >= argc) return usage_error("%s", "no PATH given (use - for standard input)");
+  if (optind >= argc) return bw_cli_usage_error("scan", "no PATH given (use - for standard input)");
   return -1;
 }
 
@@ -195,17 +215,20 @@ static int parse_options(int argc, char **argv, scan_options *o) {
 static void scan_one(void *item, void *ctx) {
   scan_job *job = item;
   scan_run *run = ctx;
-  bw_scan_opts so = {.locator = job->locator, .recipient = run->opts->recipient, .truncated = job->truncated};
+  bw_scan_opts so = {
+      .locator = job->locator, .recipient = run->opts->recipient, .truncated = job->truncated};
   bw_result *res = NULL;
   job->status = bw_scan(run->engine, job->data, job->len, &so, &res, &job->err);
   free(job->data);
   job->data = NULL;
   if (job->status != BW_OK) return;
   job->verdict = bw_result_verdict(res);
-  int rc = run->opts->format == FORMAT_TEXT ? bw_result_to_text(res, &job->out) : bw_result_to_json(res, &job->out);
+  int rc = run->opts->format == FORMAT_TEXT ? bw_result_to_text(res, &job->out)
+                                            : bw_result_to_json(res, &job->out);
   if (rc != BW_OK) {
     job->status = rc;
-    snprintf(job->err.message, sizeof(job->err.message), "could not format the result: %s", bw_status_name(rc));
+    snprintf(job->err.message, sizeof(job->err.message), "could not format the result: %s",
+             bw_status_name(rc));
   }
   bw_result_free(res);
 }
@@ -219,7 +242,8 @@ static void emit_one(void *item, void *ctx) {
   scan_job *job = item;
   scan_run *run = ctx;
   if (job->status == BW_OK) {
-    if (job->out.len && fwrite(job->out.data, 1, job->out.len, run->out) != job->out.len) run->output_failed = 1;
+    if (job->out.len && fwrite(job->out.data, 1, job->out.len, run->out) != job->out.len)
+      run->output_failed = 1;
     if (run->opts->format == FORMAT_JSONL && fputc('\n', run->out) == EOF) run->output_failed = 1;
     if (job->verdict >= run->opts->fail_on) run->at_or_above_fail_on = 1;
   } else {
@@ -303,8 +327,10 @@ static bw_reader **open_readers(scan_run *run, char **paths, int n) {
     }
     int64_t done, total;
     bw_reader_progress(readers[i], &done, &total);
-    if (total < 0 || run->total < 0) run->total = -1;
-    else run->total += total;
+    if (total < 0 || run->total < 0)
+      run->total = -1;
+    else
+      run->total += total;
   }
   return readers;
 }
@@ -317,7 +343,8 @@ static int exit_code(const scan_run *run) {
 
 static int run_scan(scan_run *run, char **paths, int n_paths) {
   bw_reader **readers = open_readers(run, paths, n_paths);
-  bw_pipeline *pipe = readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8, scan_one, emit_one, run)
+  bw_pipeline *pipe = readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8,
+                                                scan_one, emit_one, run)
                               : NULL;
   if (!pipe) {
     free(readers);
@@ -333,7 +360,8 @@ static int run_scan(scan_run *run, char **paths, int n_paths) {
   free(readers);
   bw_progress_clear(&run->progress);
   if (fflush(run->out) != 0) run->output_failed = 1;
-  if (run->output_failed) fprintf(stderr, "beaconwatch: writing the results failed: %s\n", strerror(errno));
+  if (run->output_failed)
+    fprintf(stderr, "beaconwatch: writing the results failed: %s\n", strerror(errno));
   return exit_code(run);
 }
 

@@ -25,8 +25,8 @@ static const command COMMANDS[] = {
      bw_cmd_scan_usage},
     {"intel", "threat intel: compile feeds into an index, look up actors and values", bw_cmd_intel,
      bw_cmd_intel_usage},
-    {"identity", "explain how a name or domain relates to the protected identities", bw_cmd_identity,
-     bw_cmd_identity_usage},
+    {"identity", "explain how a name or domain relates to the protected identities",
+     bw_cmd_identity, bw_cmd_identity_usage},
 };
 enum { N_COMMANDS = sizeof(COMMANDS) / sizeof(COMMANDS[0]) };
 
@@ -34,7 +34,8 @@ static void usage(FILE *out) {
   fprintf(out, "usage: beaconwatch COMMAND [OPTIONS] [ARGS]\n\n"
                "Finds what opening or clicking an email reveals about you, and to whom.\n"
                "beaconwatch never fetches a URL found in a message.\n\ncommands:\n");
-  for (size_t i = 0; i < N_COMMANDS; i++) fprintf(out, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    fprintf(out, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
   fprintf(out, "\n  beaconwatch help COMMAND   help for one command\n"
                "  beaconwatch --version      print the version\n\n"
                "See beaconwatch(1) and docs/output.md.\n");
@@ -66,8 +67,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "beaconwatch: no command '%s'\n", argv[2]);
       return BW_EXIT_USAGE;
     }
-    if (c) c->usage(stdout);
-    else usage(stdout);
+    if (c)
+      c->usage(stdout);
+    else
+      usage(stdout);
     return BW_EXIT_OK;
   }
   const command *c = find_command(name);

@@ -77,7 +77,8 @@ bw_pipeline *bw_pipeline_new(int threads, size_t window, bw_pipeline_fn work, bw
   pthread_cond_init(&p->work_ready, NULL);
   pthread_cond_init(&p->item_done, NULL);
   for (int i = 0; i < threads - 1; i++) {
-    if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0) break; /* run with those started */
+    if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0)
+      break; /* run with those started */
     p->workers_n++;
   }
   return p;
@@ -98,8 +99,10 @@ static void emit_ready(bw_pipeline *p) {
 static void drain_head(bw_pipeline *p) {
   emit_ready(p);
   while (p->head < p->tail && !p->ring[p->head % p->window].done) {
-    if (p->claim < p->tail) process_one(p);
-    else pthread_cond_wait(&p->item_done, &p->lock);
+    if (p->claim < p->tail)
+      process_one(p);
+    else
+      pthread_cond_wait(&p->item_done, &p->lock);
     emit_ready(p);
   }
 }

@@ -9,16 +9,9 @@ The detector is not tuned to this corpus; these are measurements.
 """
 import json
 import os
-import subprocess
 import sys
 
-
-def scan(binary, path):
-    out = subprocess.run([binary, "scan", "-q", "-j", "2", "--fail-on", "targeted_beacon", path],
-                         stdout=subprocess.PIPE, check=False)
-    if out.returncode not in (0, 1):
-        sys.exit(f"FAIL: scan of {path} exited {out.returncode}")
-    return [json.loads(line) for line in out.stdout.decode("utf-8").splitlines()]
+from bwscan import scan
 
 
 def campaign_figures(binary, root):

@@ -12,18 +12,11 @@ written to the report file given as the third argument.
 """
 import json
 import os
-import subprocess
 import sys
 
+from bwscan import scan
+
 VERDICTS = ["clean", "commercial_tracking", "suspicious", "targeted_beacon"]
-
-
-def scan(binary, path):
-    out = subprocess.run([binary, "scan", "-q", "-j", "2", "--fail-on", "targeted_beacon", path],
-                         stdout=subprocess.PIPE, check=False)
-    if out.returncode not in (0, 1):
-        sys.exit(f"FAIL: scan of {path} exited {out.returncode}")
-    return [json.loads(line) for line in out.stdout.decode("utf-8").splitlines()]
 
 
 def ratio(a, b):
