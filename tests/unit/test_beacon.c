@@ -145,6 +145,31 @@ static void test_click_beacons(void **state) {
   json_decref(root);
 }
 
+/* A message forwarded as an attachment: the beacon names its original recipient. */
+static void test_forwarded_recipient(void **state) {
+  (void)state;
+  const char *msg = "From: bob@ngo-b.example\nTo: security@ngo-b.example\nSubject: Fwd\n"
+                    "Content-Type: message/rfc822\n\n"
+                    "From: News <n@news-desk.test>\nTo: Bob <bob@ngo-b.example>\nSubject: x\n"
+                    "Content-Type: text/html\n\n"
+                    "<img src=\"https://px.t.test/o.gif?rcpt=bob%40ngo-b.example\">\n";
+  bw_result *r;
+  bw_error err;
+  assert_int_equal(bw_scan(engine, msg, strlen(msg), NULL, &r, &err), BW_OK);
+  bw_buf out;
+  bw_buf_init(&out);
+  assert_int_equal(bw_result_to_json(r, &out), BW_OK);
+  json_error_t jerr;
+  json_t *root = json_loadb(out.data, out.len, 0, &jerr);
+  json_t *b = json_array_get(json_object_get(root, "beacons"), 0);
+  assert_non_null(b);
+  assert_string_equal(str(b, "token_encoding"), "urlenc");
+  assert_string_equal(str(b, "recipient"), "bob@ngo-b.example");
+  json_decref(root);
+  bw_buf_free(&out);
+  bw_result_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_recipient_encodings),
@@ -155,6 +180,7 @@ int main(void) {
       cmocka_unit_test(test_third_party_pixel_without_id),
       cmocka_unit_test(test_same_host_and_css),
       cmocka_unit_test(test_click_beacons),
+      cmocka_unit_test(test_forwarded_recipient),
   };
   return cmocka_run_group_tests_name("beacon", tests, setup_engine, teardown_engine);
 }

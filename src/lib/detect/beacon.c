@@ -55,6 +55,39 @@ static void collect_addresses(const bw_address_list *l, const char **out, size_t
     if (l->items[i].address) out[(*n)++] = l->items[i].address;
 }
 
+static int is_recipient_header(const char *name) {
+  return strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0 ||
+         strcasecmp(name, "Delivered-To") == 0 || strcasecmp(name, "X-Original-To") == 0;
+}
+
+/* The addr-specs in a header value: every run around an '@' up to a delimiter. */
+static void collect_raw_addresses(bw_arena *a, const char *value, const char **out, size_t *n) {
+  static const char delimiters[] = " \t\r\n<>,;:\"()[]";
+  for (const char *at = strchr(value, '@'); at && *n < MAX_RECIPIENTS; at = strchr(at + 1, '@')) {
+    const char *start = at, *end = at + 1;
+    while (start > value && !strchr(delimiters, start[-1])) start--;
+    while (*end && !strchr(delimiters, *end)) end++;
+    if (start < at && end > at + 1) {
+      const char *addr = bw_arena_strndup(a, start, (size_t)(end - start));
+      if (addr) out[(*n)++] = addr;
+    }
+  }
+}
+
+/*
+ * Security teams receive suspect mail forwarded as an attachment: the beacon
+ * then carries the original recipient, named in the embedded message's headers.
+ */
+static void collect_forwarded_recipients(detector *d, const char **out, size_t *n) {
+  const bw_view *v = d->ctx->view;
+  for (size_t i = 0; i < v->n_parts; i++) {
+    const bw_part *p = v->parts[i];
+    for (size_t h = 0; p->is_message && h < p->n_headers; h++)
+      if (is_recipient_header(p->headers[h].name))
+        collect_raw_addresses(d->ctx->arena, p->headers[h].value, out, n);
+  }
+}
+
 static int build_tokens(detector *d) {
   const char *addresses[MAX_RECIPIENTS];
   size_t n = 0;
@@ -66,6 +99,7 @@ static int build_tokens(detector *d) {
     collect_addresses(&v->x_original_to, addresses, &n);
     collect_addresses(&v->to, addresses, &n);
     collect_addresses(&v->cc, addresses, &n);
+    collect_forwarded_recipients(d, addresses, &n);
   }
   return bw_recipient_tokens_build(d->ctx->arena, addresses, n, &d->tokens);
 }
