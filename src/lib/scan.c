@@ -42,6 +42,34 @@ static void copy_locator(bw_result *r, const bw_locator *loc) {
   r->locator.offset = loc->path ? loc->offset : -1;
 }
 
+/*
+ * Security teams receive suspect mail forwarded as an attachment, so the sender
+ * that matters is the forwarded message's, not the colleague's who forwarded it.
+ * Each embedded message's sender is judged as the outer one is; its findings
+ * name the part they concern.
+ */
+enum { MAX_FORWARDED = 8 };
+
+static int judge_forwarded(bw_result *r, const bw_identity_ctx *outer) {
+  for (size_t i = 0; i < r->view.n_parts && r->embedded.len < MAX_FORWARDED; i++) {
+    const bw_part *p = r->view.parts[i];
+    if (!p->embedded || !p->embedded->n_parts) continue;
+    bw_embedded *em = bw_arena_calloc(&r->arena, 1, sizeof(*em));
+    if (!em || bw_ptrvec_push(&r->arena, &r->embedded, em) != 0) return BW_ENOMEM;
+    em->part = p;
+    bw_identity_ctx ic = *outer;
+    ic.view = p->embedded;
+    size_t before = r->findings.items.len;
+    int rc = bw_identity_detect(&ic, &em->identity);
+    if (rc != BW_OK) return rc;
+    for (size_t k = before; k < r->findings.items.len; k++) {
+      bw_finding *f = r->findings.items.items[k];
+      if (!f->where) f->where = p->id;
+    }
+  }
+  return BW_OK;
+}
+
 static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_t len,
                         const bw_scan_opts *opts) {
   const bw_limits *limits = &e->cfg.limits;
@@ -84,6 +112,7 @@ static int run_pipeline(const bw_engine *e, bw_result *r, const char *msg, size_
                         .trusted_authserv_ids = e->cfg.trusted_authserv_ids,
                         .n_trusted = e->cfg.n_trusted_authserv_ids};
   rc = skip & BW_DETECTOR_IDENTITY ? BW_OK : bw_identity_detect(&ic, &r->identity);
+  if (rc == BW_OK && !(skip & BW_DETECTOR_IDENTITY)) rc = judge_forwarded(r, &ic);
   if (rc != BW_OK) return rc;
   bw_verdict_decide(r);
   return r->findings.oom ? BW_ENOMEM : BW_OK;

@@ -26,6 +26,12 @@ struct bw_engine {
   bw_lookalike_index *lookalikes; /* the registry's domains prepared for look-alike checks */
 };
 
+/* A message forwarded as an attachment (message/rfc822) and what its sender claims. */
+typedef struct bw_embedded {
+  const bw_part *part;
+  bw_identity_result identity;
+} bw_embedded;
+
 struct bw_result {
   bw_arena arena;
   bw_locator locator;
@@ -36,6 +42,7 @@ struct bw_result {
   bw_ptrvec beacons; /* bw_beacon*, opens first, then clicks */
   bw_findings findings;
   bw_identity_result identity; /* who the sender claims to be and whether it holds */
+  bw_ptrvec embedded;          /* bw_embedded*: forwarded messages and their senders' identity */
   bw_verdict verdict;
   int score;
   bw_ptrvec verdict_reasons; /* const char*: why the verdict, in plain words */

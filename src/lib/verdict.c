@@ -37,10 +37,33 @@ typedef struct verdict_facts {
                      */
   int deceptive_links;
   const bw_finding *shown_elsewhere; /* deceptive_link: the text shows another site */
+  const bw_identity_result *id;      /* the sender judged: the message's, or a forwarded one's */
+  const char *forwarded_part;        /* the part of that forwarded message, or NULL */
 } verdict_facts;
 
 static int sender_lookalike(const bw_identity_result *id) {
   return id->lookalike_of && id->lookalike_strong && strcmp(id->lookalike_where, "link") != 0;
+}
+
+static int identity_fails(const bw_identity_result *id) {
+  return id->impersonation != NULL || sender_lookalike(id);
+}
+
+/*
+ * The sender to judge: the message's own, unless it passes and a message
+ * forwarded inside it (the way suspect mail reaches a security team) fails.
+ */
+static const bw_identity_result *judged_identity(const bw_result *r, const char **part) {
+  *part = NULL;
+  if (identity_fails(&r->identity)) return &r->identity;
+  for (size_t i = 0; i < r->embedded.len; i++) {
+    const bw_embedded *em = r->embedded.items[i];
+    if (identity_fails(&em->identity)) {
+      *part = em->part->id;
+      return &em->identity;
+    }
+  }
+  return &r->identity;
 }
 
 static verdict_facts gather(const bw_result *r) {
@@ -56,8 +79,9 @@ static verdict_facts gather(const bw_result *r) {
     if (!f.intel && strcmp(x->kind, "intel_match") == 0) f.intel = x;
     if (!f.shown_elsewhere && strcmp(x->kind, "deceptive_link") == 0) f.shown_elsewhere = x;
   }
-  const bw_identity_result *id = &r->identity;
-  f.fails = id->impersonation != NULL || sender_lookalike(id);
+  const bw_identity_result *id = judged_identity(r, &f.forwarded_part);
+  f.id = id;
+  f.fails = identity_fails(id);
   f.unverifiable = id->unverifiable && f.beacon && !id->first_party_tracking;
   f.deceptive_links = id->deceptive_links && id->n_claims && id->claim_holds != 1;
   return f;
@@ -128,13 +152,16 @@ static void reason_beacon(bw_result *r, const bw_beacon *b) {
 }
 
 static bw_verdict decide(bw_result *r, const verdict_facts *f, int *score) {
-  const bw_identity_result *id = &r->identity;
+  const bw_identity_result *id = f->id;
   if (f->attribution) {
     reason(r, f->attribution->message);
     *score = 95;
     return BW_VERDICT_TARGETED_BEACON;
   }
   if (f->fails) {
+    if (f->forwarded_part)
+      reason(r, bw_arena_printf(&r->arena, "It carries a forwarded message (part %s):",
+                                f->forwarded_part));
     reason_identity(r, id);
     if (f->identifying)
       reason_beacon(r, f->identifying);

@@ -203,12 +203,35 @@ static void test_truncated_message_is_reported(void **state) {
   bw_result_free(r);
 }
 
+/* Suspect mail forwarded to a security team: the forwarded message's sender is the one judged. */
+static void test_forwarded_impersonation(void **state) {
+  (void)state;
+  json_t *root = scan_to_json(
+      engine,
+      "From: Bob <bob@ngo-b.example>\nTo: security@ngo-b.example\nSubject: Fwd: odd mail\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+      "--b\nContent-Type: message/rfc822\n\n"
+      "From: \"BBC News\" <alerts@bbc-newsroom.test>\nTo: bob@ngo-b.example\nSubject: Today\n"
+      "Content-Type: text/html\n\n<p>News</p>"
+      "<img src=\"https://t.newsbrief.test/o/c5b0b2f9e0c2b3e28ef5e3c87c8c4a59.gif\" width=1 height=1>"
+      "<img src=\"https://t.newsbrief.test/p.gif?r=Ym9iQG5nby1iLmV4YW1wbGU\" width=1 height=1>\n"
+      "--b--\n");
+  assert_string_equal(str(root, "verdict"), "targeted_beacon");
+  json_t *fw = json_array_get(json_object_get(root, "forwarded"), 0);
+  assert_non_null(fw);
+  assert_string_equal(str(fw, "part"), "1.2");
+  json_t *imp = json_object_get(json_object_get(fw, "identity"), "impersonates");
+  assert_string_equal(str(imp, "name"), "BBC News");
+  json_decref(root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_html_resources),       cmocka_unit_test(test_html_links),
       cmocka_unit_test(test_text_plain_urls),      cmocka_unit_test(test_url_limit_is_a_finding),
       cmocka_unit_test(test_garbage_is_not_an_error), cmocka_unit_test(test_json_escapes_invalid_utf8),
       cmocka_unit_test(test_truncated_message_is_reported),
+      cmocka_unit_test(test_forwarded_impersonation),
   };
   return cmocka_run_group_tests_name("scan", tests, setup_engine, teardown_engine);
 }

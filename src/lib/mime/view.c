@@ -222,8 +222,7 @@ static const char *format_date(bw_arena *a, GMimeMessage *m, const bw_view *v) {
   return h ? h->value : NULL;
 }
 
-static int collect_auth_results(view_builder *b) {
-  bw_view *v = b->view;
+static int collect_auth_results(view_builder *b, bw_view *v) {
   size_t n = 0;
   for (size_t i = 0; i < v->n_headers; i++)
     if (strcasecmp(v->headers[i].name, "Authentication-Results") == 0) n++;
@@ -333,6 +332,7 @@ static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
 }
 
 static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int depth);
+static int read_message_headers(view_builder *b, GMimeMessage *m, bw_view *v, const char *where);
 
 static int walk_children(view_builder *b, bw_part *p, GMimeObject **kids, int n) {
   p->children = n ? bw_arena_calloc(b->arena, (size_t)n, sizeof(bw_part *)) : NULL;
@@ -432,11 +432,32 @@ static int walk_container(view_builder *b, GMimeObject *obj, bw_part *p) {
   }
   GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
   if (!inner) return BW_OK;
-  int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(inner)), &p->headers,
-                        &p->n_headers, p->id);
+  /* A forwarded message gets a view of its own; its parts are filled in by link_embedded(). */
+  p->embedded = bw_arena_calloc(b->arena, 1, sizeof(bw_view));
+  if (!p->embedded) return BW_ENOMEM;
+  int rc = read_message_headers(b, inner, p->embedded, p->id);
+  p->headers = p->embedded->headers;
+  p->n_headers = p->embedded->n_headers;
   GMimeObject *body = g_mime_message_get_mime_part(inner);
   if (rc != BW_OK || !body) return rc;
   return walk_children(b, p, &body, 1);
+}
+
+static size_t subtree_size(const bw_part *p) {
+  size_t n = 1;
+  for (size_t i = 0; i < p->n_children; i++) n += subtree_size(p->children[i]);
+  return n;
+}
+
+/* The parts of each embedded message: its subtree, contiguous in the pre-order list. */
+static void link_embedded(bw_view *v) {
+  for (size_t i = 0; i < v->n_parts; i++) {
+    bw_part *p = v->parts[i];
+    if (!p->embedded || !p->n_children) continue;
+    p->embedded->root = p->children[0];
+    p->embedded->parts = &v->parts[i + 1];
+    p->embedded->n_parts = subtree_size(p) - 1;
+  }
 }
 
 static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int depth) {
@@ -457,11 +478,10 @@ static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int dept
 
 /* ---- the message ---------------------------------------------------------- */
 
-static int read_message_headers(view_builder *b, GMimeMessage *m) {
-  bw_view *v = b->view;
+static int read_message_headers(view_builder *b, GMimeMessage *m, bw_view *v, const char *where) {
   bw_arena *a = b->arena;
   int rc = copy_headers(b, g_mime_object_get_header_list(GMIME_OBJECT(m)), &v->headers,
-                        &v->n_headers, NULL);
+                        &v->n_headers, where);
   if (rc != BW_OK) return rc;
   v->message_id = bw_arena_strdup(a, g_mime_message_get_message_id(m));
   v->subject = bw_arena_strdup(a, g_mime_message_get_subject(m));
@@ -478,11 +498,11 @@ static int read_message_headers(view_builder *b, GMimeMessage *m) {
       parse_address_header(a, dt ? dt->value : NULL, &v->delivered_to) != BW_OK ||
       parse_address_header(a, xot ? xot->value : NULL, &v->x_original_to) != BW_OK)
     return BW_ENOMEM;
-  return collect_auth_results(b);
+  return collect_auth_results(b, v);
 }
 
 static int build_from_message(view_builder *b, GMimeMessage *m) {
-  int rc = read_message_headers(b, m);
+  int rc = read_message_headers(b, m, b->view, NULL);
   if (rc != BW_OK) return rc;
   GMimeObject *body = g_mime_message_get_mime_part(m);
   if (body) {
@@ -491,6 +511,7 @@ static int build_from_message(view_builder *b, GMimeMessage *m) {
   }
   b->view->parts = (bw_part **)b->parts.items;
   b->view->n_parts = b->parts.len;
+  link_embedded(b->view);
   return BW_OK;
 }
 

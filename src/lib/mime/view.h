@@ -80,9 +80,14 @@ struct bw_part {
   /* Embedded message/rfc822 headers (the forwarded message's), else none. */
   bw_header *headers;
   size_t n_headers;
+  /* message/rfc822: the forwarded message as a view of its own (headers, addresses,
+     Authentication-Results, its parts), so detectors can judge its sender; else NULL. */
+  struct bw_view *embedded;
   bw_part **children;
   size_t n_children;
 };
+
+struct bw_view;
 
 typedef struct bw_view {
   bw_header *headers;

@@ -302,6 +302,28 @@ static void write_reasons(bw_json *j, const bw_result *r) {
   bw_json_array_end(j);
 }
 
+/* Messages forwarded as attachments, each with its own sender and identity. */
+static void write_forwarded(bw_json *j, const bw_result *r) {
+  bw_json_key(j, "forwarded");
+  bw_json_array_begin(j);
+  for (size_t i = 0; i < r->embedded.len; i++) {
+    const bw_embedded *em = r->embedded.items[i];
+    const bw_view *v = em->part->embedded;
+    bw_json_object_begin(j);
+    bw_json_kv_string(j, "part", em->part->id);
+    bw_json_kv_string(j, "message_id", v->message_id);
+    write_addresses(j, "from", &v->from);
+    write_addresses(j, "to", &v->to);
+    write_addresses(j, "reply_to", &v->reply_to);
+    bw_json_kv_string(j, "subject", v->subject);
+    bw_json_kv_string(j, "date", v->date);
+    write_auth(j, v);
+    write_identity(j, &em->identity);
+    bw_json_object_end(j);
+  }
+  bw_json_array_end(j);
+}
+
 int bw_result_to_json(const bw_result *r, bw_buf *out) {
   const bw_view *v = &r->view;
   bw_json j;
@@ -328,6 +350,7 @@ int bw_result_to_json(const bw_result *r, bw_buf *out) {
   write_beacons(&j, r);
   write_findings(&j, r);
   write_identity(&j, &r->identity);
+  write_forwarded(&j, r);
   bw_json_kv_string(&j, "verdict", bw_verdict_name(r->verdict));
   bw_json_kv_int(&j, "score", r->score);
   write_reasons(&j, r);
