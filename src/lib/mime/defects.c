@@ -3,6 +3,8 @@
  */
 #include "mime/defects.h"
 
+#include "mime/entity.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -11,23 +13,40 @@ enum { MAX_DEFECT_FINDINGS = 32 };
 
 static const char *defect_name(int code) {
   switch (code) {
-  case GMIME_WARN_DUPLICATED_HEADER: return "duplicated_header";
-  case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated_parameter";
-  case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded_8bit_header";
-  case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid_content_type";
-  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid_rfc2047_header_value";
-  case GMIME_WARN_MALFORMED_MULTIPART: return "malformed_multipart";
-  case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated_message";
-  case GMIME_WARN_MALFORMED_MESSAGE: return "malformed_message";
-  case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid_header_name";
-  case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting_header";
-  case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting_parameter";
-  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart_without_boundary";
-  case GMIME_WARN_INVALID_PARAMETER: return "invalid_parameter";
-  case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid_address_list";
-  case GMIME_CRIT_NESTING_OVERFLOW: return "nesting_overflow";
-  case GMIME_WARN_PART_WITHOUT_CONTENT: return "part_without_content";
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part_without_headers_or_content";
+  case GMIME_WARN_DUPLICATED_HEADER:
+    return "duplicated_header";
+  case GMIME_WARN_DUPLICATED_PARAMETER:
+    return "duplicated_parameter";
+  case GMIME_WARN_UNENCODED_8BIT_HEADER:
+    return "unencoded_8bit_header";
+  case GMIME_WARN_INVALID_CONTENT_TYPE:
+    return "invalid_content_type";
+  case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+    return "invalid_rfc2047_header_value";
+  case GMIME_WARN_MALFORMED_MULTIPART:
+    return "malformed_multipart";
+  case GMIME_WARN_TRUNCATED_MESSAGE:
+    return "truncated_message";
+  case GMIME_WARN_MALFORMED_MESSAGE:
+    return "malformed_message";
+  case GMIME_CRIT_INVALID_HEADER_NAME:
+    return "invalid_header_name";
+  case GMIME_CRIT_CONFLICTING_HEADER:
+    return "conflicting_header";
+  case GMIME_CRIT_CONFLICTING_PARAMETER:
+    return "conflicting_parameter";
+  case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+    return "multipart_without_boundary";
+  case GMIME_WARN_INVALID_PARAMETER:
+    return "invalid_parameter";
+  case GMIME_WARN_INVALID_ADDRESS_LIST:
+    return "invalid_address_list";
+  case GMIME_CRIT_NESTING_OVERFLOW:
+    return "nesting_overflow";
+  case GMIME_WARN_PART_WITHOUT_CONTENT:
+    return "part_without_content";
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+    return "part_without_headers_or_content";
   }
   return "unknown_defect";
 }
@@ -40,8 +59,10 @@ static bw_severity defect_severity(int code) {
   case GMIME_CRIT_CONFLICTING_PARAMETER:
   case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
   case GMIME_CRIT_NESTING_OVERFLOW:
-  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return BW_SEVERITY_MEDIUM;
-  default: return BW_SEVERITY_LOW;
+  case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+    return BW_SEVERITY_MEDIUM;
+  default:
+    return BW_SEVERITY_LOW;
   }
 }
 
@@ -56,8 +77,10 @@ static int is_header_level(int code) {
   case GMIME_WARN_INVALID_PARAMETER:
   case GMIME_WARN_DUPLICATED_PARAMETER:
   case GMIME_CRIT_CONFLICTING_PARAMETER:
-  case GMIME_WARN_INVALID_ADDRESS_LIST: return 1;
-  default: return 0;
+  case GMIME_WARN_INVALID_ADDRESS_LIST:
+    return 1;
+  default:
+    return 0;
   }
 }
 
@@ -81,7 +104,8 @@ void bw_defects_report(bw_defects *d, int code, gint64 offset, const char *item)
   }
 }
 
-static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer user_data) {
+static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+                       gpointer user_data) {
   bw_defects_report(user_data, (int)code, offset, item);
 }
 
@@ -103,29 +127,14 @@ void bw_defects_finish(bw_defects *d) {
 
 /* ---- header-level checks ----------------------------------------------------- */
 
-/* RFC 5322 section 3.6 headers and MIME's Content-* headers may appear only once (as GMime checks). */
-static int is_single_instance(const char *name) {
-  if (g_ascii_strncasecmp(name, "content-", 8) == 0) return 1;
-  static const char *const single[] = {"bcc",         "cc",         "date",       "from",
-                                       "in-reply-to", "message-id", "references", "reply-to",
-                                       "sender",      "subject",    "to"};
-  char first = (char)(name[0] | 0x20);
-  size_t len = strlen(name);
-  /* Most headers (Received, X-*, DKIM-Signature) are rejected on the first letter or length. */
-  if (!name[0] || !strchr("bcdfimrst", first) || len > 11) return 0;
-  for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++)
-    if (single[i][0] == first && strlen(single[i]) == len && g_ascii_strcasecmp(name, single[i]) == 0)
-      return 1;
-  return 0;
-}
-
 static void check_repeated(bw_defects *d, const bw_header *headers, size_t i) {
   const bw_header *h = &headers[i];
-  if (!is_single_instance(h->name)) return;
+  if (!bw_header_is_single_instance(h->name, strlen(h->name))) return;
   for (size_t j = 0; j < i; j++) {
     if (g_ascii_strcasecmp(headers[j].name, h->name) != 0) continue;
     int same = strcmp(headers[j].raw, h->raw) == 0;
-    bw_defects_report(d, same ? GMIME_WARN_DUPLICATED_HEADER : GMIME_CRIT_CONFLICTING_HEADER, -1, h->name);
+    bw_defects_report(d, same ? GMIME_WARN_DUPLICATED_HEADER : GMIME_CRIT_CONFLICTING_HEADER, -1,
+                      h->name);
     return;
   }
 }
@@ -152,12 +161,28 @@ static int address_syntax_unusual(const char *raw) {
   int at = 0, lt = 0, gt = 0;
   for (const char *p = raw; *p; p++) {
     switch (*p) {
-    case '"': case '(': case ')': case ':': case ';': case ',': case '\\': return 1;
-    case '=': if (p[1] == '?') return 1; break;
-    case '@': at++; break;
-    case '<': lt++; break;
-    case '>': gt++; break;
-    default: if ((unsigned char)*p >= 0x80) return 1;
+    case '"':
+    case '(':
+    case ')':
+    case ':':
+    case ';':
+    case ',':
+    case '\\':
+      return 1;
+    case '=':
+      if (p[1] == '?') return 1;
+      break;
+    case '@':
+      at++;
+      break;
+    case '<':
+      lt++;
+      break;
+    case '>':
+      gt++;
+      break;
+    default:
+      if ((unsigned char)*p >= 0x80) return 1;
     }
   }
   return at != 1 || lt != gt || lt > 1;
@@ -201,37 +226,56 @@ static int params_unusual(const char *value) {
   return (quotes & 1) || !strchr(value, '/');
 }
 
-/* A part's own headers (Content-*) repeated: GMime keeps one, other software may take the other. */
-static void check_part_repeats(bw_defects *d, GMimeObject *obj) {
-  GMimeHeaderList *list = g_mime_object_get_header_list(obj);
-  int n = list ? g_mime_header_list_get_count(list) : 0;
-  for (int i = 1; i < n; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-    const char *name = g_mime_header_get_name(h);
-    if (!is_single_instance(name)) continue;
-    for (int j = 0; j < i; j++) {
-      GMimeHeader *prev = g_mime_header_list_get_header_at(list, j);
-      if (g_ascii_strcasecmp(g_mime_header_get_name(prev), name) != 0) continue;
-      int same = strcmp(g_mime_header_get_raw_value(prev), g_mime_header_get_raw_value(h)) == 0;
+void bw_defects_check_repeats(bw_defects *d, const bw_raw_header *h, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    if (!bw_header_is_single_instance(h[i].name, h[i].name_len)) continue;
+    for (size_t j = 0; j < i; j++) {
+      if (h[j].name_len != h[i].name_len ||
+          g_ascii_strncasecmp(h[j].name, h[i].name, h[i].name_len))
+        continue;
+      int same =
+          h[j].value_len == h[i].value_len && memcmp(h[j].value, h[i].value, h[i].value_len) == 0;
       bw_defects_report(d, same ? GMIME_WARN_DUPLICATED_HEADER : GMIME_CRIT_CONFLICTING_HEADER,
-                        g_mime_header_get_offset(h), name);
+                        h[i].offset, bw_arena_strndup(d->arena, h[i].name, h[i].name_len));
       break;
     }
   }
 }
 
+/* A GMime entity's own header list as slices, for the checks shared with the plain path. */
+static void check_part_repeats(bw_defects *d, GMimeObject *obj) {
+  GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+  int n = list ? g_mime_header_list_get_count(list) : 0;
+  if (n < 2) return;
+  bw_raw_header *h = g_new(bw_raw_header, n);
+  for (int i = 0; i < n; i++) {
+    GMimeHeader *gh = g_mime_header_list_get_header_at(list, i);
+    const char *raw = g_mime_header_get_raw_value(gh);
+    h[i].name = g_mime_header_get_name(gh);
+    h[i].name_len = strlen(h[i].name);
+    h[i].value = raw ? raw : "";
+    h[i].value_len = strlen(h[i].value);
+    h[i].offset = g_mime_header_get_offset(gh);
+  }
+  bw_defects_check_repeats(d, h, (size_t)n);
+  g_free(h);
+}
+
+void bw_defects_check_params(bw_defects *d, const char *content_type, const char *disposition) {
+  if (content_type && params_unusual(content_type)) {
+    GMimeContentType *parsed = g_mime_content_type_parse(d->opts, content_type);
+    if (parsed) g_object_unref(parsed);
+  }
+  if (disposition && params_unusual(disposition)) {
+    GMimeContentDisposition *parsed = g_mime_content_disposition_parse(d->opts, disposition);
+    if (parsed) g_object_unref(parsed);
+  }
+}
+
 void bw_defects_check_entity(bw_defects *d, GMimeObject *obj) {
   check_part_repeats(d, obj);
-  const char *ct = g_mime_object_get_header(obj, "Content-Type");
-  if (ct && params_unusual(ct)) {
-    GMimeContentType *parsed = g_mime_content_type_parse(d->opts, ct);
-    if (parsed) g_object_unref(parsed);
-  }
-  const char *cd = g_mime_object_get_header(obj, "Content-Disposition");
-  if (cd && params_unusual(cd)) {
-    GMimeContentDisposition *parsed = g_mime_content_disposition_parse(d->opts, cd);
-    if (parsed) g_object_unref(parsed);
-  }
+  bw_defects_check_params(d, g_mime_object_get_header(obj, "Content-Type"),
+                          g_mime_object_get_header(obj, "Content-Disposition"));
 }
 
 /* ---- structure -------------------------------------------------------------------- */
@@ -239,7 +283,7 @@ void bw_defects_check_entity(bw_defects *d, GMimeObject *obj) {
 static int is_header_line(const char *p, const char *eol) {
   if (p < eol && (*p == ' ' || *p == '\t')) return 1; /* continuation */
   const char *q = p;
-  while (q < eol && *q > ' ' && *q < 0x7f && *q != ':') q++;
+  while (q<eol && * q> ' ' && *q < 0x7f && *q != ':') q++;
   while (q < eol && (*q == ' ' || *q == '\t')) q++;
   return q > p && q < eol && *q == ':';
 }
@@ -253,7 +297,8 @@ static int bad_top_header_line(const char *msg, size_t len) {
     if (!eol) eol = end;
     const char *line_end = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
     if (line_end == p) return 0; /* the blank line ending the headers */
-    if (!(first && line_end - p >= 5 && memcmp(p, "From ", 5) == 0) && !is_header_line(p, line_end)) return 1;
+    if (!(first && line_end - p >= 5 && memcmp(p, "From ", 5) == 0) && !is_header_line(p, line_end))
+      return 1;
     first = 0;
     p = eol + 1;
   }

@@ -17,6 +17,7 @@
 #include <gmime/gmime.h>
 
 #include "findings.h"
+#include "mime/entity.h"
 #include "mime/view.h"
 
 typedef struct bw_defects {
@@ -36,7 +37,12 @@ void bw_defects_report(bw_defects *d, int code, gint64 offset, const char *item)
 
 /* Header-level checks of one header list (a message's or a part's). */
 void bw_defects_check_headers(bw_defects *d, const bw_header *headers, size_t n);
-/* Content-Type and Content-Disposition syntax of one entity. */
+/* A part's own headers repeated where only one may appear: GMime keeps one, other software may take
+ * the other. */
+void bw_defects_check_repeats(bw_defects *d, const bw_raw_header *headers, size_t n);
+/* Content-Type and Content-Disposition parameter syntax (decoded values; NULL when absent). */
+void bw_defects_check_params(bw_defects *d, const char *content_type, const char *disposition);
+/* The same for a GMime entity, plus its repeated Content-* headers. */
 void bw_defects_check_entity(bw_defects *d, GMimeObject *obj);
 
 /* 1 when the parsed view and the raw bytes show broken structure worth a full parse. */

@@ -1,5 +1,5 @@
 /*
- * view.h - the message view: what GMime parsed, copied into plain structs.
+ * view.h - the message view: a parsed message in plain structs.
  *
  * The view is the boundary between parsing and detection. It holds every
  * header (unfolded and RFC 2047 decoded, with the raw form kept), the MIME
@@ -66,7 +66,7 @@ struct bw_part {
   const char *filename;          /* RFC 2231 / RFC 2047 decoded, or NULL */
   const char *content_id;        /* without angle brackets, or NULL */
   const char *content_location;
-  const char *boundary;          /* multipart boundary parameter, or NULL */
+  const char *boundary; /* multipart boundary parameter, or NULL */
   int depth;
   int is_multipart;
   int is_message;    /* message/rfc822 (or global): children[0] is the embedded body */
@@ -75,7 +75,7 @@ struct bw_part {
   /* Leaf content. For text parts `data` is the UTF-8 text, NUL-terminated. */
   const char *data;
   size_t data_len;
-  size_t raw_len; /* decoded size before charset conversion */
+  size_t raw_len;                     /* decoded size before charset conversion */
   char md5[33], sha1[41], sha256[65]; /* attachments only */
   /* Embedded message/rfc822 headers (the forwarded message's), else none. */
   bw_header *headers;
@@ -94,7 +94,7 @@ typedef struct bw_view {
   size_t n_headers;
   const char *message_id;
   const char *subject;
-  const char *date;     /* RFC 3339 when parseable, else the raw header, else NULL */
+  const char *date; /* RFC 3339 when parseable, else the raw header, else NULL */
   bw_address_list from, sender, reply_to, to, cc, delivered_to, x_original_to;
   const char *return_path; /* addr-spec without angle brackets */
   bw_auth_results *auth;
@@ -104,13 +104,29 @@ typedef struct bw_view {
   size_t n_parts;
 } bw_view;
 
+/* Which parser finds the structure; tests pin one to compare the two. */
+typedef enum {
+  BW_VIEW_PARSER_ANY,   /* entity.c when it accepts the message, else GMime */
+  BW_VIEW_PARSER_GMIME, /* GMime only */
+  BW_VIEW_PARSER_ENTITY /* entity.c only: BW_VIEW_DECLINED when it declines */
+} bw_view_parser;
+
+enum { BW_VIEW_DECLINED = 100 };
+
 /*
  * Builds the view of one message. Problems in the message become findings
  * (parse_defect, limit_exceeded); the return is BW_OK or BW_ENOMEM /
  * BW_EINTERNAL when the view could not be built at all.
  */
-int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits,
-                  bw_arena *arena, bw_findings *findings);
+int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limits, bw_arena *arena,
+                  bw_findings *findings);
+
+/* bw_view_build with the parser chosen; nothing is added to findings when it declines. */
+int bw_view_build_with(bw_view *v, const char *msg, size_t len, const bw_limits *limits,
+                       bw_arena *arena, bw_findings *findings, bw_view_parser parser);
+
+/* Appends a complete text form of v and f to out: equal views have equal descriptions. */
+void bw_view_describe(const bw_view *v, const bw_findings *f, bw_buf *out);
 
 /* First header named `name` (case-insensitive), or NULL. */
 const bw_header *bw_view_header(const bw_view *v, const char *name);
