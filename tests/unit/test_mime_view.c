@@ -10,7 +10,11 @@
 
 #include <cmocka.h>
 
+#include <gmime/gmime.h>
+#include <iconv.h>
+
 #include "findings.h"
+#include "mime/decode.h"
 #include "mime/view.h"
 
 typedef struct fixture {
@@ -41,7 +45,8 @@ static int teardown(void **state) {
 }
 
 static const bw_view *build(fixture *f, const char *msg) {
-  assert_int_equal(bw_view_build(&f->view, msg, strlen(msg), &f->cfg.limits, &f->arena, &f->findings), BW_OK);
+  assert_int_equal(
+      bw_view_build(&f->view, msg, strlen(msg), &f->cfg.limits, &f->arena, &f->findings), BW_OK);
   return &f->view;
 }
 
@@ -82,15 +87,17 @@ static void test_headers_decoded_and_raw(void **state) {
 }
 
 static void test_quoted_printable_and_charset(void **state) {
-  const bw_view *v = build(*state, "Content-Type: text/html; charset=iso-8859-1\n"
-                                   "Content-Transfer-Encoding: quoted-printable\n\n"
-                                   "<img src=3D\"http://t.example/p.gif?a=3D1&amp;b=3D2\">caf=E9 soft=\n"
-                                   "break\n");
+  const bw_view *v =
+      build(*state, "Content-Type: text/html; charset=iso-8859-1\n"
+                    "Content-Transfer-Encoding: quoted-printable\n\n"
+                    "<img src=3D\"http://t.example/p.gif?a=3D1&amp;b=3D2\">caf=E9 soft=\n"
+                    "break\n");
   const bw_part *p = v->root;
   assert_string_equal(p->content_type, "text/html");
   assert_string_equal(p->transfer_encoding, "quoted-printable");
   assert_string_equal(p->charset_declared, "iso-8859-1");
-  assert_non_null(strstr(p->data, "<img src=\"http://t.example/p.gif?a=1&amp;b=2\">café softbreak"));
+  assert_non_null(
+      strstr(p->data, "<img src=\"http://t.example/p.gif?a=1&amp;b=2\">café softbreak"));
 }
 
 static void test_base64_gb2312(void **state) {
@@ -106,28 +113,65 @@ static void test_invalid_utf8_replaced(void **state) {
   assert_string_equal(v->root->data, "ok \xEF\xBF\xBD\xEF\xBF\xBD end\n");
 }
 
+/* iconv's conversion of one byte: its UTF-8, or U+FFFD when iconv rejects it. */
+static size_t iconv_one_byte(const char *label, unsigned char c, char out[8]) {
+  iconv_t cd = iconv_open("UTF-8", g_mime_charset_iconv_name(label));
+  assert_true(cd != (iconv_t)-1);
+  char in = (char)c, *inbuf = &in, *outbuf = out;
+  size_t inleft = 1, outleft = 8;
+  size_t n = iconv(cd, &inbuf, &inleft, &outbuf, &outleft) == (size_t)-1 ? 0 : 8 - outleft;
+  iconv_close(cd);
+  if (!n) memcpy(out, "\xEF\xBF\xBD", n = 3);
+  return n;
+}
+
+/* The single-byte charsets decode.c converts by table give exactly iconv's text, byte for byte. */
+static void test_single_byte_charsets_match_iconv(void **state) {
+  (void)state;
+  static const char *const labels[] = {"iso-8859-1", "ISO-8859-15",  "windows-1252",
+                                       "cp1252",     "windows-1251", "latin1"};
+  char all[255];
+  for (int c = 1; c < 256; c++) all[c - 1] = (char)c;
+  bw_arena a;
+  bw_arena_init(&a);
+  for (size_t l = 0; l < sizeof(labels) / sizeof(labels[0]); l++) {
+    char expected[255 * 8];
+    size_t n = 0;
+    for (int c = 1; c < 256; c++) n += iconv_one_byte(labels[l], (unsigned char)c, expected + n);
+    const char *out, *used;
+    size_t out_len;
+    assert_int_equal(bw_decode_text(&a, all, sizeof(all), labels[l], &out, &out_len, &used), BW_OK);
+    assert_int_equal(out_len, n);
+    assert_memory_equal(out, expected, n);
+    assert_string_equal(used, g_mime_charset_canon_name(labels[l]));
+  }
+  bw_arena_free(&a);
+}
+
 static void test_unknown_charset_falls_back(void **state) {
-  const bw_view *v = build(*state, "Content-Type: text/plain; charset=x-no-such-charset\n\nplain ascii\n");
+  const bw_view *v =
+      build(*state, "Content-Type: text/plain; charset=x-no-such-charset\n\nplain ascii\n");
   assert_string_equal(v->root->data, "plain ascii\n");
   assert_string_equal(v->root->charset_used, "utf-8");
 }
 
 static void test_structure_and_attachments(void **state) {
-  const bw_view *v = build(*state,
-                           "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
-                           "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
-                           "--inner\nContent-Type: text/plain\n\nhi\n"
-                           "--inner\nContent-Type: text/html\n\n<p>hi</p>\n--inner--\n"
-                           "--outer\nContent-Type: application/octet-stream\n"
-                           "Content-Disposition: attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.txt\n"
-                           "Content-Transfer-Encoding: base64\n\naGVsbG8=\n"
-                           "--outer\nContent-Type: message/rfc822\n\n"
-                           "From: inner@x.test\nSubject: forwarded\nContent-Type: text/plain\n\ninner body\n"
-                           "--outer--\n");
+  const bw_view *v = build(
+      *state, "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+              "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
+              "--inner\nContent-Type: text/plain\n\nhi\n"
+              "--inner\nContent-Type: text/html\n\n<p>hi</p>\n--inner--\n"
+              "--outer\nContent-Type: application/octet-stream\n"
+              "Content-Disposition: attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.txt\n"
+              "Content-Transfer-Encoding: base64\n\naGVsbG8=\n"
+              "--outer\nContent-Type: message/rfc822\n\n"
+              "From: inner@x.test\nSubject: forwarded\nContent-Type: text/plain\n\ninner body\n"
+              "--outer--\n");
   assert_int_equal(v->n_parts, 7);
   const char *ids[] = {"1", "1.1", "1.1.1", "1.1.2", "1.2", "1.3", "1.3.1"};
-  const char *types[] = {"multipart/mixed", "multipart/alternative", "text/plain", "text/html",
-                         "application/octet-stream", "message/rfc822", "text/plain"};
+  const char *types[] = {"multipart/mixed", "multipart/alternative",    "text/plain",
+                         "text/html",       "application/octet-stream", "message/rfc822",
+                         "text/plain"};
   for (size_t i = 0; i < 7; i++) {
     assert_string_equal(v->parts[i]->id, ids[i]);
     assert_string_equal(v->parts[i]->content_type, types[i]);
@@ -138,12 +182,14 @@ static void test_structure_and_attachments(void **state) {
   assert_int_equal(att->raw_len, 5);
   assert_string_equal(att->md5, "5d41402abc4b2a76b9719d911017c592");
   assert_string_equal(att->sha1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-  assert_string_equal(att->sha256, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  assert_string_equal(att->sha256,
+                      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   const bw_part *fwd = v->parts[5];
   assert_true(fwd->is_message);
   assert_int_equal(fwd->n_children, 1);
   assert_true(fwd->n_headers >= 2);
-  assert_string_equal(v->parts[6]->data, "inner body"); /* the CRLF before a boundary belongs to it */
+  assert_string_equal(v->parts[6]->data,
+                      "inner body"); /* the CRLF before a boundary belongs to it */
   assert_false(v->parts[2]->is_attachment);
 }
 
@@ -156,12 +202,13 @@ static void test_uuencode_transfer_encoding(void **state) {
 }
 
 static void test_authentication_results(void **state) {
-  const bw_view *v = build(*state, "Authentication-Results: mx.top.example (comment);\n"
-                                   " spf=pass (sender ok) smtp.mailfrom=bounce@esp.test;\n"
-                                   " dkim=pass header.d=esp.test header.s=s1; dkim = fail header.d=Outlet.example;\n"
-                                   " dmarc=fail (p=reject) header.from=outlet.example\n"
-                                   "Authentication-Results: mx.lower.example; none\n"
-                                   "\nbody\n");
+  const bw_view *v = build(
+      *state, "Authentication-Results: mx.top.example (comment);\n"
+              " spf=pass (sender ok) smtp.mailfrom=bounce@esp.test;\n"
+              " dkim=pass header.d=esp.test header.s=s1; dkim = fail header.d=Outlet.example;\n"
+              " dmarc=fail (p=reject) header.from=outlet.example\n"
+              "Authentication-Results: mx.lower.example; none\n"
+              "\nbody\n");
   assert_int_equal(v->n_auth, 2);
   const bw_auth_results *ar = &v->auth[0];
   assert_string_equal(ar->authserv_id, "mx.top.example");
@@ -180,8 +227,9 @@ static void test_authentication_results(void **state) {
 }
 
 static void test_delivery_headers(void **state) {
-  const bw_view *v = build(*state, "Delivered-To: carol@newsroom-c.example\n"
-                                   "X-Original-To: desk@newsroom-c.example\nTo: undisclosed-recipients:;\n\nx\n");
+  const bw_view *v =
+      build(*state, "Delivered-To: carol@newsroom-c.example\n"
+                    "X-Original-To: desk@newsroom-c.example\nTo: undisclosed-recipients:;\n\nx\n");
   assert_int_equal(v->delivered_to.n, 1);
   assert_string_equal(v->delivered_to.items[0].address, "carol@newsroom-c.example");
   assert_string_equal(v->x_original_to.items[0].address, "desk@newsroom-c.example");
@@ -200,11 +248,13 @@ static void test_header_defects(void **state) {
   build(f, "From: a@x.test\nFrom: b@y.test\nSubject: caf\xe9\nSubject: =?utf-8?q?bad\n"
            "To: x <y@z.test> w <q@r.test>\nContent-Type: text/plain; charset=a; charset=b\n"
            "Content-Length: 1\nContent-Length: 2\n\nbody\n");
-  assert_true(count_findings(f, "parse_defect", "conflicting_header") >= 2); /* From, Content-Length */
+  assert_true(count_findings(f, "parse_defect", "conflicting_header") >=
+              2); /* From, Content-Length */
   assert_int_equal(count_findings(f, "parse_defect", "unencoded_8bit_header"), 1);
   assert_true(count_findings(f, "parse_defect", "invalid_address_list") >= 1);
   assert_true(count_findings(f, "parse_defect", "duplicated_parameter") +
-                  count_findings(f, "parse_defect", "conflicting_parameter") >= 1);
+                  count_findings(f, "parse_defect", "conflicting_parameter") >=
+              1);
 }
 
 static void test_structural_defects(void **state) {
@@ -264,6 +314,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_quoted_printable_and_charset, setup, teardown),
       cmocka_unit_test_setup_teardown(test_base64_gb2312, setup, teardown),
       cmocka_unit_test_setup_teardown(test_invalid_utf8_replaced, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_single_byte_charsets_match_iconv, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_charset_falls_back, setup, teardown),
       cmocka_unit_test_setup_teardown(test_structure_and_attachments, setup, teardown),
       cmocka_unit_test_setup_teardown(test_uuencode_transfer_encoding, setup, teardown),

@@ -21,19 +21,25 @@ static char *strip_comments(bw_arena *a, const char *value) {
   for (size_t i = 0; i < len; i++) {
     char c = value[i];
     if (quoted) {
-      if (c == '\\' && i + 1 < len) out[o++] = value[i++];
-      else if (c == '"') quoted = 0;
+      if (c == '\\' && i + 1 < len)
+        out[o++] = value[i++];
+      else if (c == '"')
+        quoted = 0;
       out[o++] = value[i];
       continue;
     }
     if (depth) {
-      if (c == '\\' && i + 1 < len) i++;
-      else if (c == '(') depth++;
-      else if (c == ')') depth--;
+      if (c == '\\' && i + 1 < len)
+        i++;
+      else if (c == '(')
+        depth++;
+      else if (c == ')')
+        depth--;
       if (!depth) out[o++] = ' ';
       continue;
     }
-    if (c == '(') depth = 1;
+    if (c == '(')
+      depth = 1;
     else {
       if (c == '"') quoted = 1;
       out[o++] = c;
@@ -88,12 +94,18 @@ static char *clean_word(bw_arena *a, const char *w, size_t len, int lower) {
 }
 
 static void set_property(bw_auth_method *m, const char *key, const char *value) {
-  if (strcmp(key, "header.d") == 0) m->header_d = value;
-  else if (strcmp(key, "header.i") == 0) m->header_i = value;
-  else if (strcmp(key, "header.s") == 0) m->header_s = value;
-  else if (strcmp(key, "header.from") == 0) m->header_from = value;
-  else if (strcmp(key, "smtp.mailfrom") == 0) m->smtp_mailfrom = value;
-  else if (strcmp(key, "smtp.helo") == 0) m->smtp_helo = value;
+  if (strcmp(key, "header.d") == 0)
+    m->header_d = value;
+  else if (strcmp(key, "header.i") == 0)
+    m->header_i = value;
+  else if (strcmp(key, "header.s") == 0)
+    m->header_s = value;
+  else if (strcmp(key, "header.from") == 0)
+    m->header_from = value;
+  else if (strcmp(key, "smtp.mailfrom") == 0)
+    m->smtp_mailfrom = value;
+  else if (strcmp(key, "smtp.helo") == 0)
+    m->smtp_helo = value;
 }
 
 /* Parses "method[/version]=result prop=value ..." (one resinfo). Returns 0 if not a method. */

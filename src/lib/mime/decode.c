@@ -17,9 +17,11 @@
 
 #include <errno.h>
 #include <gmime/gmime.h>
+#include <iconv.h>
 #include <nettle/md5.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -132,6 +134,82 @@ static GByteArray *iconv_to_utf8(iconv_t cd, const char *in, size_t len) {
   return out;
 }
 
+/*
+ * Single-byte charsets common in mail, converted through a table instead of
+ * iconv calls: a quarter of the conversion cost of ordinary mail was iconv's
+ * per-call machinery. Each table is filled from iconv itself, one byte at a
+ * time, so the result is iconv's by construction (a byte iconv rejects maps
+ * to U+FFFD, as in iconv_to_utf8).
+ */
+typedef struct byte_table {
+  const char *iconv_name;
+  int usable;
+  unsigned char len[256]; /* UTF-8 bytes for each input byte; 0: rejected by iconv */
+  char utf8[256][4];
+} byte_table;
+
+static byte_table BYTE_TABLES[] = {{.iconv_name = "iso-8859-1"},
+                                   {.iconv_name = "iso-8859-15"},
+                                   {.iconv_name = "CP1252"},
+                                   {.iconv_name = "CP1251"}};
+static pthread_once_t byte_tables_once = PTHREAD_ONCE_INIT;
+
+static void fill_byte_table(byte_table *t) {
+  iconv_t cd = iconv_open("UTF-8", t->iconv_name);
+  if (cd == (iconv_t)-1) return;
+  t->usable = 1;
+  for (int c = 0; c < 256; c++) {
+    char in = (char)c, out[8];
+    char *inbuf = &in, *outbuf = out;
+    size_t inleft = 1, outleft = sizeof(out);
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &inbuf, &inleft, &outbuf, &outleft) == (size_t)-1) continue;
+    size_t n = sizeof(out) - outleft;
+    if (n == 0 || n > 3) t->usable = 0; /* not a plain single-byte charset after all */
+    if (n > 0 && n <= 3) {
+      memcpy(t->utf8[c], out, n);
+      t->len[c] = (unsigned char)n;
+    }
+  }
+  iconv_close(cd);
+}
+
+static void fill_byte_tables(void) {
+  for (size_t i = 0; i < sizeof(BYTE_TABLES) / sizeof(BYTE_TABLES[0]); i++)
+    fill_byte_table(&BYTE_TABLES[i]);
+}
+
+static const byte_table *byte_table_for(const char *iconv_name) {
+  pthread_once(&byte_tables_once, fill_byte_tables);
+  for (size_t i = 0; i < sizeof(BYTE_TABLES) / sizeof(BYTE_TABLES[0]); i++)
+    if (BYTE_TABLES[i].usable && strcasecmp(iconv_name, BYTE_TABLES[i].iconv_name) == 0)
+      return &BYTE_TABLES[i];
+  return NULL;
+}
+
+static int convert_with_table(bw_arena *a, const byte_table *t, const char *in, size_t len,
+                              const char **out, size_t *out_len) {
+  char *dst = bw_arena_alloc(a, len * 3 + 1);
+  if (!dst) return BW_ENOMEM;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x80 && t->len[c] == 1) {
+      dst[o++] = (char)c;
+    } else if (t->len[c]) {
+      memcpy(dst + o, t->utf8[c], t->len[c]);
+      o += t->len[c];
+    } else {
+      memcpy(dst + o, REPLACEMENT, 3);
+      o += 3;
+    }
+  }
+  dst[o] = '\0';
+  *out = dst;
+  *out_len = o;
+  return BW_OK;
+}
+
 /* Charset label without surrounding spaces or quotes ("\"iso-8859-1 \"" -> "iso-8859-1"). */
 static const char *clean_label(bw_arena *a, const char *declared) {
   while (*declared == ' ' || *declared == '\t' || *declared == '"' || *declared == '\'') declared++;
@@ -154,7 +232,13 @@ int bw_decode_text(bw_arena *a, const char *in, size_t len, const char *declared
     *used = "utf-8";
     return copy_as_utf8(a, in, len, 0, out, out_len);
   }
-  iconv_t cd = g_mime_iconv_open("UTF-8", g_mime_charset_iconv_name(label));
+  const char *iconv_name = g_mime_charset_iconv_name(label);
+  const byte_table *table = byte_table_for(iconv_name);
+  if (table) {
+    *used = bw_arena_strdup(a, g_mime_charset_canon_name(label));
+    return convert_with_table(a, table, in, len, out, out_len);
+  }
+  iconv_t cd = g_mime_iconv_open("UTF-8", iconv_name);
   if (cd == (iconv_t)-1) {
     /* Unknown charset label: treated like a missing one. */
     *used = "utf-8";

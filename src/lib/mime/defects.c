@@ -3,6 +3,7 @@
  */
 #include "mime/defects.h"
 
+#include "mime/address.h"
 #include "mime/entity.h"
 
 #include <stdio.h>
@@ -139,13 +140,6 @@ static void check_repeated(bw_defects *d, const bw_header *headers, size_t i) {
   }
 }
 
-static int is_address_header(const char *name) {
-  static const char *const names[] = {"from", "sender", "reply-to", "to", "cc", "bcc"};
-  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-    if (g_ascii_strcasecmp(name, names[i]) == 0) return 1;
-  return 0;
-}
-
 static int has_8bit(const char *s) {
   for (; *s; s++)
     if ((unsigned char)*s >= 0x80) return 1;
@@ -191,10 +185,11 @@ static int address_syntax_unusual(const char *raw) {
 void bw_defects_check_headers(bw_defects *d, const bw_header *headers, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const bw_header *h = &headers[i];
-    if ((has_8bit(h->raw) && !g_utf8_validate(h->raw, -1, NULL)) || has_8bit(h->name))
+    if ((h->has_8bit && !g_utf8_validate(h->raw, -1, NULL)) || has_8bit(h->name))
       bw_defects_report(d, GMIME_WARN_UNENCODED_8BIT_HEADER, -1, h->name);
     check_repeated(d, headers, i);
-    if (is_address_header(h->name) && address_syntax_unusual(h->raw)) {
+    if (bw_header_is_address(h->name, strlen(h->name)) && address_syntax_unusual(h->raw) &&
+        (d->gmime_only || !bw_addresses_are_plain(h->raw))) {
       InternetAddressList *list = internet_address_list_parse(d->opts, h->raw);
       if (list) g_object_unref(list);
     }
@@ -242,25 +237,6 @@ void bw_defects_check_repeats(bw_defects *d, const bw_raw_header *h, size_t n) {
   }
 }
 
-/* A GMime entity's own header list as slices, for the checks shared with the plain path. */
-static void check_part_repeats(bw_defects *d, GMimeObject *obj) {
-  GMimeHeaderList *list = g_mime_object_get_header_list(obj);
-  int n = list ? g_mime_header_list_get_count(list) : 0;
-  if (n < 2) return;
-  bw_raw_header *h = g_new(bw_raw_header, n);
-  for (int i = 0; i < n; i++) {
-    GMimeHeader *gh = g_mime_header_list_get_header_at(list, i);
-    const char *raw = g_mime_header_get_raw_value(gh);
-    h[i].name = g_mime_header_get_name(gh);
-    h[i].name_len = strlen(h[i].name);
-    h[i].value = raw ? raw : "";
-    h[i].value_len = strlen(h[i].value);
-    h[i].offset = g_mime_header_get_offset(gh);
-  }
-  bw_defects_check_repeats(d, h, (size_t)n);
-  g_free(h);
-}
-
 void bw_defects_check_params(bw_defects *d, const char *content_type, const char *disposition) {
   if (content_type && params_unusual(content_type)) {
     GMimeContentType *parsed = g_mime_content_type_parse(d->opts, content_type);
@@ -270,12 +246,6 @@ void bw_defects_check_params(bw_defects *d, const char *content_type, const char
     GMimeContentDisposition *parsed = g_mime_content_disposition_parse(d->opts, disposition);
     if (parsed) g_object_unref(parsed);
   }
-}
-
-void bw_defects_check_entity(bw_defects *d, GMimeObject *obj) {
-  check_part_repeats(d, obj);
-  bw_defects_check_params(d, g_mime_object_get_header(obj, "Content-Type"),
-                          g_mime_object_get_header(obj, "Content-Disposition"));
 }
 
 /* ---- structure -------------------------------------------------------------------- */

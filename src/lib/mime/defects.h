@@ -26,6 +26,7 @@ typedef struct bw_defects {
   GMimeParserOptions *opts; /* carries the warning callback */
   size_t count;             /* defects seen, listed or not */
   int structural_pass;      /* 1 during the full parse: only structural kinds are reported */
+  int gmime_only;           /* check with GMime even what address.c shows to be plain (tests) */
 } bw_defects;
 
 void bw_defects_init(bw_defects *d, bw_findings *findings, bw_arena *arena);
@@ -42,8 +43,6 @@ void bw_defects_check_headers(bw_defects *d, const bw_header *headers, size_t n)
 void bw_defects_check_repeats(bw_defects *d, const bw_raw_header *headers, size_t n);
 /* Content-Type and Content-Disposition parameter syntax (decoded values; NULL when absent). */
 void bw_defects_check_params(bw_defects *d, const char *content_type, const char *disposition);
-/* The same for a GMime entity, plus its repeated Content-* headers. */
-void bw_defects_check_entity(bw_defects *d, GMimeObject *obj);
 
 /* 1 when the parsed view and the raw bytes show broken structure worth a full parse. */
 int bw_defects_structure_suspect(const char *msg, size_t len, const bw_view *v);

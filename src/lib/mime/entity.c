@@ -31,12 +31,6 @@ typedef struct parser {
   size_t max_depth;
 } parser;
 
-/* What the Content-Type of an entity says about its structure. */
-typedef struct content_type {
-  const char *type, *subtype, *boundary;
-  size_t type_len, subtype_len, boundary_len;
-} content_type;
-
 static bw_entity *parse_entity(parser *p, region r, int is_message_root, int in_digest,
                                size_t depth);
 
@@ -71,6 +65,23 @@ int bw_header_is_single_instance(const char *name, size_t len) {
   for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++)
     if (equals_ci(name, len, single[i])) return 1;
   return 0;
+}
+
+int bw_header_is_address(const char *name, size_t len) {
+  switch (len) {
+  case 2:
+    return equals_ci(name, len, "to") || equals_ci(name, len, "cc");
+  case 3:
+    return equals_ci(name, len, "bcc");
+  case 4:
+    return equals_ci(name, len, "from");
+  case 6:
+    return equals_ci(name, len, "sender");
+  case 8:
+    return equals_ci(name, len, "reply-to");
+  default:
+    return 0;
+  }
 }
 
 /* ---- header block ------------------------------------------------------------- */
@@ -193,6 +204,8 @@ static const char *scan_value(const char *s, const char *end, const char **v, si
   if (!stop) stop = end;
   const char *last = stop;
   while (last > s && is_lwsp((unsigned char)last[-1])) last--;
+  /* GMime drops an empty bare value and may misread what follows it. */
+  if (last == s) return NULL;
   for (const char *q = s; q < last; q++)
     if (is_lwsp((unsigned char)*q) || *q == '"') return NULL;
   *v = s;
@@ -205,7 +218,7 @@ static const char *scan_value(const char *s, const char *end, const char **v, si
  * (ASCII, no comments, escapes or RFC 2231 continuations, no parameter named
  * twice). Returns 0 for anything else, and the message goes to GMime.
  */
-static int parse_content_type(const bw_raw_header *h, content_type *ct) {
+static int parse_content_type(const bw_raw_header *h, bw_content_type *ct) {
   const char *s = h->value, *end = h->value + h->value_len;
   for (const char *q = s; q < end; q++)
     if ((unsigned char)*q >= 0x80 || *q == '(' || *q == '\\') return 0;
@@ -240,9 +253,16 @@ static int parse_content_type(const bw_raw_header *h, content_type *ct) {
       if (seen_len[i] == name_len && strncasecmp(seen[i], name, name_len) == 0) return 0;
     seen[n_seen] = name;
     seen_len[n_seen++] = name_len;
+    if (memmem(value, value_len, "=?", 2)) ct->encoded_words = 1;
     if (equals_ci(name, name_len, "boundary")) {
       ct->boundary = value;
       ct->boundary_len = value_len;
+    } else if (equals_ci(name, name_len, "charset")) {
+      ct->charset = value;
+      ct->charset_len = value_len;
+    } else if (equals_ci(name, name_len, "name")) {
+      ct->name = value;
+      ct->name_len = value_len;
     }
   }
 }
@@ -271,7 +291,7 @@ static int is_uuencoded(const bw_entity *e) {
  * The entity's kind, or -1 to decline: message/ types other than a plain
  * rfc822, a multipart without a usable boundary, uuencoded content.
  */
-static int classify(const bw_entity *e, content_type *ct) {
+static int classify(const bw_entity *e, bw_content_type *ct) {
   memset(ct, 0, sizeof(*ct));
   const bw_raw_header *h = find_header(e, "content-type");
   if (h && !parse_content_type(h, ct)) return -1;
@@ -302,7 +322,7 @@ static int matches(const char *line, size_t len, const char *marker, size_t mlen
   return 1;
 }
 
-static line_kind delimiter_kind(const char *line, size_t len, const content_type *ct) {
+static line_kind delimiter_kind(const char *line, size_t len, const bw_content_type *ct) {
   if (len > 0 && line[len - 1] == '\r') len--;
   if (len < ct->boundary_len + 2 || line[0] != '-' || line[1] != '-' ||
       memcmp(line + 2, ct->boundary, ct->boundary_len) != 0)
@@ -338,7 +358,7 @@ static int add_child(parser *p, bw_entity *e, size_t *cap, bw_entity *child) {
  * has at least one part and its closing delimiter; whatever follows the
  * closing delimiter is the epilogue, which the view does not keep.
  */
-static int parse_multipart(parser *p, bw_entity *e, const content_type *ct, region body,
+static int parse_multipart(parser *p, bw_entity *e, const bw_content_type *ct, region body,
                            size_t depth) {
   size_t cap = 0;
   const char *part_start = NULL;
@@ -375,12 +395,11 @@ static bw_entity *parse_entity(parser *p, region r, int is_message_root, int in_
   e->in_digest = in_digest;
   const char *body = parse_headers(p, e, r);
   if (!body) return NULL;
-  content_type ct;
-  int kind = classify(e, &ct);
+  int kind = classify(e, &e->ct);
   if (kind < 0) return NULL;
   e->kind = (bw_entity_kind)kind;
   region rest = {body, r.end, r.trim};
-  if (kind == BW_ENTITY_MULTIPART) return parse_multipart(p, e, &ct, rest, depth) ? e : NULL;
+  if (kind == BW_ENTITY_MULTIPART) return parse_multipart(p, e, &e->ct, rest, depth) ? e : NULL;
   if (kind == BW_ENTITY_MESSAGE) {
     bw_entity *inner = parse_entity(p, rest, 1, 0, depth + 1);
     if (!inner) return NULL;

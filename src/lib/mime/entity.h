@@ -38,6 +38,14 @@ typedef struct bw_raw_header {
 
 typedef enum { BW_ENTITY_LEAF, BW_ENTITY_MULTIPART, BW_ENTITY_MESSAGE } bw_entity_kind;
 
+/* The Content-Type as read in its simple form (slices; type NULL when there is none). */
+typedef struct bw_content_type {
+  const char *type, *subtype, *boundary, *charset, *name;
+  size_t type_len, subtype_len, boundary_len, charset_len, name_len;
+  /* A parameter value holds an encoded-word, which GMime decodes: let GMime read them. */
+  int encoded_words;
+} bw_content_type;
+
 typedef struct bw_entity bw_entity;
 struct bw_entity {
   bw_entity_kind kind;
@@ -49,6 +57,7 @@ struct bw_entity {
   int in_digest;
   bw_raw_header *headers;
   size_t n_headers;
+  bw_content_type ct;
   const char *body; /* LEAF: the content, transfer-encoded, as GMime delimits it */
   size_t body_len;
   bw_entity **children; /* MULTIPART: its parts; MESSAGE: children[0], the embedded message */
@@ -61,6 +70,9 @@ struct bw_entity {
  * allocation failure. max_depth bounds the nesting this parser accepts.
  */
 bw_entity *bw_entity_parse(bw_arena *arena, const char *msg, size_t len, size_t max_depth);
+
+/* 1 for the originator and destination headers GMime parses as address lists. */
+int bw_header_is_address(const char *name, size_t len);
 
 /* 1 when a header named name (case-insensitive) may appear only once (RFC 5322 3.6, Content-*). */
 int bw_header_is_single_instance(const char *name, size_t len);

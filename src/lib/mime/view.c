@@ -11,9 +11,12 @@
 #include "mime/view.h"
 
 #include <gmime/gmime.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+#include "mime/address.h"
+#include "mime/date.h"
 #include "mime/decode.h"
 #include "mime/view_builder.h"
 
@@ -28,19 +31,41 @@ const char *vb_lower(bw_arena *a, const char *s) {
   return out;
 }
 
-/* 1 when raw needs GMime's decoder: an RFC 2047 encoded-word or 8-bit bytes to convert. */
-static int needs_decoding(const char *raw) {
-  for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
-    if (*p >= 0x80 || (p[0] == '=' && p[1] == '?')) return 1;
-  return 0;
+/* What one pass over a header value found; the value is decoded accordingly. */
+enum { VALUE_8BIT = 1, VALUE_ENCODED_WORD = 2, VALUE_FOLDED = 4 };
+
+/* 8-bit bytes, eight at a time: most values are long ASCII Received and DKIM lines. */
+static int has_8bit(const char *s, size_t n) {
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    acc |= w;
+  }
+  for (; i < n; i++) acc |= (unsigned char)s[i];
+  return (acc & 0x8080808080808080ull) != 0;
+}
+
+static unsigned scan_value(const char *s, size_t n) {
+  unsigned flags = has_8bit(s, n) ? VALUE_8BIT : 0;
+  if (memchr(s, '\n', n) || memchr(s, '\r', n)) flags |= VALUE_FOLDED;
+  for (const char *q = s; (q = memchr(q, '?', (size_t)(s + n - q))); q++)
+    if (q > s && q[-1] == '=') {
+      flags |= VALUE_ENCODED_WORD;
+      break;
+    }
+  return flags;
+}
+
+static int is_blank(char c) {
+  return c == ' ' || c == '\t';
 }
 
 /* Unfolds a header value as g_mime_utils_header_unfold does, into the arena. */
-static char *unfold(bw_arena *a, const char *raw) {
-  while (*raw == ' ' || *raw == '\t' || *raw == '\r' || *raw == '\n') raw++;
-  size_t n = strlen(raw);
-  while (n && (raw[n - 1] == ' ' || raw[n - 1] == '\t' || raw[n - 1] == '\r' || raw[n - 1] == '\n'))
-    n--;
+static char *unfold(bw_arena *a, const char *raw, size_t n) {
+  while (n && (is_blank(*raw) || *raw == '\r' || *raw == '\n')) raw++, n--;
+  while (n && (is_blank(raw[n - 1]) || raw[n - 1] == '\r' || raw[n - 1] == '\n')) n--;
   char *out = bw_arena_alloc(a, n + 1);
   if (!out) return NULL;
   size_t o = 0;
@@ -50,34 +75,22 @@ static char *unfold(bw_arena *a, const char *raw) {
   return out;
 }
 
-/* A one-line value is its own unfolded form once the white space after the colon is skipped. */
-static const char *single_line_value(const char *raw) {
-  while (*raw == ' ' || *raw == '\t') raw++;
-  size_t n = strlen(raw);
-  if (n && (raw[n - 1] == ' ' || raw[n - 1] == '\t')) return NULL;
-  return memchr(raw, '\n', n) || memchr(raw, '\r', n) ? NULL : raw;
-}
-
-static int is_address_header(const char *name) {
-  static const char *const names[] = {"from", "sender", "reply-to", "to", "cc", "bcc"};
-  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-    if (strcasecmp(name, names[i]) == 0) return 1;
-  return 0;
-}
-
 /*
- * Most headers (Received, DKIM-Signature, ...) are plain ASCII: unfolding
- * them here costs a fraction of GMime's decoder. The others are decoded by
- * GMime; all but address headers with the warning options, so that a broken
- * encoded-word is reported (address headers are checked with their syntax,
- * see defects.c).
+ * The decoded value of a raw value (NUL-terminated, n bytes). Most headers
+ * (Received, DKIM-Signature, ...) are plain ASCII on one line: their value is
+ * the raw text after the blanks, without a copy. Folded ones are unfolded
+ * here; only 8-bit or RFC 2047 values go through GMime's decoder.
  */
-static const char *decode_value(bw_arena *a, const char *raw, GMimeParserOptions *opts) {
-  if (!needs_decoding(raw)) {
-    const char *line = single_line_value(raw);
-    return line ? line : unfold(a, raw);
+static const char *decode_value(bw_arena *a, const char *raw, size_t n, unsigned flags,
+                                GMimeParserOptions *opts) {
+  if (!(flags & (VALUE_8BIT | VALUE_ENCODED_WORD))) {
+    if (!(flags & VALUE_FOLDED) && !(n && is_blank(raw[n - 1]))) {
+      while (is_blank(*raw)) raw++;
+      return raw;
+    }
+    return unfold(a, raw, n);
   }
-  char *unfolded = unfold(a, raw);
+  char *unfolded = unfold(a, raw, n);
   if (!unfolded) return NULL;
   char *value = g_mime_utils_header_decode_text(opts, unfolded);
   const char *out = bw_arena_strdup(a, value ? value : unfolded);
@@ -85,30 +98,40 @@ static const char *decode_value(bw_arena *a, const char *raw, GMimeParserOptions
   return out;
 }
 
-const char *vb_header_value(view_builder *b, const char *name, const char *raw) {
-  return decode_value(b->arena, raw, is_address_header(name) ? NULL : b->defects.opts);
-}
-
 /* GMime decodes a part's Content-* headers without warnings; so does the plain path. */
 const char *vb_content_header_value(view_builder *b, const char *raw) {
-  return decode_value(b->arena, raw, NULL);
-}
-
-/* The raw value as written, less the line break that ends the header. */
-static const char *raw_without_line_break(bw_arena *a, const char *raw) {
   size_t n = strlen(raw);
-  while (n && (raw[n - 1] == '\n' || raw[n - 1] == '\r')) n--;
-  return bw_arena_strndup(a, raw, n);
+  return decode_value(b->arena, raw, n, scan_value(raw, n), NULL);
 }
 
-int vb_copy_headers(view_builder *b, const char *const *names, const char *const *raws, size_t n,
-                    bw_header **out, size_t *n_out, const char *where) {
+/*
+ * Copies one header: the raw value less the line break that ends it, and
+ * the value decoded. Address headers are decoded without the warning
+ * options (their syntax is checked on its own, see defects.c); all others
+ * with them, so that a broken encoded-word is reported.
+ */
+static int copy_header(view_builder *b, const bw_raw_header *src, bw_header *dst) {
+  size_t n = src->value_len;
+  while (n && (src->value[n - 1] == '\n' || src->value[n - 1] == '\r')) n--;
+  dst->name = bw_arena_strndup(b->arena, src->name, src->name_len);
+  char *raw = bw_arena_strndup(b->arena, src->value, n);
+  if (!dst->name || !raw) return BW_ENOMEM;
+  unsigned flags = scan_value(raw, n);
+  dst->raw = raw;
+  dst->has_8bit = (flags & VALUE_8BIT) != 0;
+  int address = bw_header_is_address(src->name, src->name_len);
+  dst->value = decode_value(b->arena, raw, n, flags, address ? NULL : b->defects.opts);
+  return dst->value ? BW_OK : BW_ENOMEM;
+}
+
+int vb_copy_headers(view_builder *b, const bw_raw_header *src, size_t n, bw_header **out,
+                    size_t *n_out, const char *where) {
   *out = n ? bw_arena_calloc(b->arena, n, sizeof(bw_header)) : NULL;
   *n_out = 0;
   if (n && !*out) return BW_ENOMEM;
   size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
-    size_t bytes = strlen(names[i]) + strlen(raws[i]) + 2;
+    size_t bytes = src[i].name_len + src[i].value_len + 2;
     if (b->header_bytes + bytes > b->limits->max_header_bytes) {
       if (!b->header_limit_reported) {
         bw_findings_limit(b->findings, where, "header-bytes", b->limits->max_header_bytes,
@@ -118,11 +141,7 @@ int vb_copy_headers(view_builder *b, const char *const *names, const char *const
       break;
     }
     b->header_bytes += bytes;
-    bw_header *dst = &(*out)[kept++];
-    dst->name = bw_arena_strdup(b->arena, names[i]);
-    dst->raw = raw_without_line_break(b->arena, raws[i]);
-    dst->value = dst->raw ? vb_header_value(b, dst->name, dst->raw) : NULL;
-    if (!dst->name || !dst->raw || !dst->value) return BW_ENOMEM;
+    if (copy_header(b, &src[i], &(*out)[kept++]) != BW_OK) return BW_ENOMEM;
   }
   *n_out = kept;
   bw_defects_check_headers(&b->defects, *out, kept);
@@ -189,11 +208,25 @@ static void fill_mailboxes(bw_arena *a, InternetAddressList *list, bw_address_li
  * The mailboxes of the headers called name, in order (groups flattened).
  * For the originator and destination headers that is every such header,
  * parsed from the raw value as GMimeMessage does; Delivered-To and
- * X-Original-To are the MTA's, and only the first one is read.
+ * X-Original-To are the MTA's, and only the first one is read. Plain lists
+ * are read by address.c; if any value is not plain, GMime reads them all.
  */
-static int read_addresses(bw_arena *a, const bw_view *v, const char *name, bw_address_list *out) {
-  InternetAddressList *list = NULL;
+static int read_addresses(view_builder *b, const bw_view *v, const char *name,
+                          bw_address_list *out) {
   int first_only = strcasecmp(name, "Delivered-To") == 0 || strcasecmp(name, "X-Original-To") == 0;
+  memset(out, 0, sizeof(*out));
+  int plain = !b->gmime_only;
+  for (size_t i = 0; i < v->n_headers && plain; i++) {
+    if (strcasecmp(v->headers[i].name, name) != 0) continue;
+    const char *value = first_only ? v->headers[i].value : v->headers[i].raw;
+    int rc = bw_addresses_parse_plain(b->arena, value, out);
+    if (rc == BW_ENOMEM) return rc;
+    plain = rc == BW_OK;
+    if (first_only) break;
+  }
+  if (plain) return BW_OK;
+  memset(out, 0, sizeof(*out));
+  InternetAddressList *list = NULL;
   for (size_t i = 0; i < v->n_headers; i++) {
     if (strcasecmp(v->headers[i].name, name) != 0) continue;
     if (!list) list = internet_address_list_new();
@@ -203,9 +236,8 @@ static int read_addresses(bw_arena *a, const bw_view *v, const char *name, bw_ad
   }
   size_t n = 0;
   count_mailboxes(list, &n);
-  out->n = 0;
-  out->items = n ? bw_arena_calloc(a, n, sizeof(bw_address)) : NULL;
-  if (n && out->items) fill_mailboxes(a, list, out);
+  out->items = n ? bw_arena_calloc(b->arena, n, sizeof(bw_address)) : NULL;
+  if (n && out->items) fill_mailboxes(b->arena, list, out);
   if (list) g_object_unref(list);
   return n && !out->items ? BW_ENOMEM : BW_OK;
 }
@@ -218,9 +250,13 @@ static const char *strip_angles(bw_arena *a, const char *s) {
   return bw_arena_strndup(a, s, n);
 }
 
-/* RFC 3339 when GMime can read the date, else the Date header as written. */
-static const char *format_date(bw_arena *a, const bw_view *v) {
+/* RFC 3339 when the date can be read (date.c, else GMime), else the Date header as written. */
+static const char *format_date(view_builder *b, const bw_view *v) {
+  bw_arena *a = b->arena;
   const bw_header *h = last_header(v, "Date");
+  char plain[32];
+  if (h && !b->gmime_only && bw_date_rfc3339_plain(h->value, plain))
+    return bw_arena_strdup(a, plain);
   GDateTime *dt = h ? g_mime_utils_header_decode_date(h->value) : NULL;
   if (!dt) {
     h = bw_view_header(v, "Date");
@@ -262,15 +298,15 @@ int vb_finish_message(view_builder *b, bw_view *v) {
   const bw_header *subject = last_header(v, "Subject");
   v->subject = subject ? subject->value : NULL;
   v->message_id = message_id(a, v);
-  v->date = format_date(a, v);
+  v->date = format_date(b, v);
   const bw_header *rp = bw_view_header(v, "Return-Path");
   v->return_path = rp ? strip_angles(a, rp->value) : NULL;
-  if (read_addresses(a, v, "From", &v->from) != BW_OK ||
-      read_addresses(a, v, "Sender", &v->sender) != BW_OK ||
-      read_addresses(a, v, "Reply-To", &v->reply_to) != BW_OK ||
-      read_addresses(a, v, "To", &v->to) != BW_OK || read_addresses(a, v, "Cc", &v->cc) != BW_OK ||
-      read_addresses(a, v, "Delivered-To", &v->delivered_to) != BW_OK ||
-      read_addresses(a, v, "X-Original-To", &v->x_original_to) != BW_OK)
+  if (read_addresses(b, v, "From", &v->from) != BW_OK ||
+      read_addresses(b, v, "Sender", &v->sender) != BW_OK ||
+      read_addresses(b, v, "Reply-To", &v->reply_to) != BW_OK ||
+      read_addresses(b, v, "To", &v->to) != BW_OK || read_addresses(b, v, "Cc", &v->cc) != BW_OK ||
+      read_addresses(b, v, "Delivered-To", &v->delivered_to) != BW_OK ||
+      read_addresses(b, v, "X-Original-To", &v->x_original_to) != BW_OK)
     return BW_ENOMEM;
   return collect_auth_results(b, v);
 }
@@ -369,13 +405,18 @@ int bw_view_build(bw_view *v, const char *msg, size_t len, const bw_limits *limi
 int bw_view_build_with(bw_view *v, const char *msg, size_t len, const bw_limits *limits,
                        bw_arena *arena, bw_findings *findings, bw_view_parser parser) {
   memset(v, 0, sizeof(*v));
-  view_builder b = {.view = v, .arena = arena, .findings = findings, .limits = limits};
+  view_builder b = {.view = v,
+                    .arena = arena,
+                    .findings = findings,
+                    .limits = limits,
+                    .gmime_only = parser == BW_VIEW_PARSER_GMIME};
   bw_entity *root = NULL;
   if (parser != BW_VIEW_PARSER_GMIME) {
     root = bw_entity_parse(arena, msg, len, limits->max_depth);
     if (!root && parser == BW_VIEW_PARSER_ENTITY) return BW_VIEW_DECLINED;
   }
   bw_defects_init(&b.defects, findings, arena);
+  b.defects.gmime_only = b.gmime_only;
   int rc = root ? vb_build_from_entity(&b, root) : vb_build_with_gmime(&b, msg, len);
   if (rc == BW_OK && root && bw_defects_structure_suspect(msg, len, v))
     bw_defects_structural_pass(&b.defects, msg, len);

@@ -22,6 +22,7 @@ typedef struct bw_header {
   const char *name;
   const char *value; /* unfolded, RFC 2047 decoded, UTF-8 */
   const char *raw;   /* as in the message (folded, encoded) */
+  int has_8bit;      /* raw holds bytes >= 0x80 */
 } bw_header;
 
 typedef struct bw_address {

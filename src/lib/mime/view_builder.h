@@ -27,23 +27,22 @@ typedef struct view_builder {
   size_t header_bytes;
   int header_limit_reported;
   bw_defects defects;
+  /* Everything through GMime, including what address.c reads faster (differential tests). */
+  int gmime_only;
 } view_builder;
 
 /* s lowercased into the arena; NULL stays NULL. */
 const char *vb_lower(bw_arena *a, const char *s);
 
 /*
- * Copies headers given as (name, raw value) pairs into *out, counting them
- * against the header-bytes limit (where: the part id for findings, NULL for
- * the message) and running the header-level defect checks.
+ * Copies headers into *out, counting them against the header-bytes limit
+ * (where: the part id for findings, NULL for the message) and running the
+ * header-level defect checks.
  */
-int vb_copy_headers(view_builder *b, const char *const *names, const char *const *raws, size_t n,
-                    bw_header **out, size_t *n_out, const char *where);
+int vb_copy_headers(view_builder *b, const bw_raw_header *src, size_t n, bw_header **out,
+                    size_t *n_out, const char *where);
 
-/* The decoded value of one header, as GMime decodes it (unfolded, RFC 2047). */
-const char *vb_header_value(view_builder *b, const char *name, const char *raw);
-
-/* The same for a part's Content-* header, decoded without warnings as GMime does. */
+/* A part's Content-* header value decoded as GMime does, without warnings. */
 const char *vb_content_header_value(view_builder *b, const char *raw);
 
 /* Fills v's addresses, Return-Path and Authentication-Results from its headers. */

@@ -22,8 +22,8 @@ typedef struct part_headers {
   const char *type, *disposition, *encoding, *id, *location;
 } part_headers;
 
-static const char *arena_cstr(bw_arena *a, const char *s, size_t n) {
-  return bw_arena_strndup(a, s, n);
+static int is_content_header(const bw_raw_header *h) {
+  return h->name_len >= 8 && strncasecmp(h->name, "content-", 8) == 0;
 }
 
 /* A message's own entity describes its body only through its Content-* headers. */
@@ -44,7 +44,7 @@ static int read_content_headers(view_builder *b, const bw_entity *e, part_header
       if (strlen(wanted[w].name) != h->name_len ||
           strncasecmp(h->name, wanted[w].name, h->name_len))
         continue;
-      const char *raw = arena_cstr(b->arena, h->value, h->value_len);
+      const char *raw = bw_arena_strndup(b->arena, h->value, h->value_len);
       const char *value = raw ? vb_content_header_value(b, raw) : NULL;
       if (!value) return BW_ENOMEM;
       *(const char **)((char *)out + wanted[w].off) = value;
@@ -58,23 +58,41 @@ static const char *param_copy(bw_arena *a, GMimeParamList *params, const char *n
   return p ? bw_arena_strdup(a, g_mime_param_get_value(p)) : NULL;
 }
 
-/* Type, charset, boundary and (for leaves) the file name, as GMime's objects report them. */
-static int read_content_type(view_builder *b, const part_headers *h, bw_part *p,
+static const char *slice_copy(bw_arena *a, const char *s, size_t n) {
+  return s ? bw_arena_strndup(a, s, n) : NULL;
+}
+
+/*
+ * Type, charset, boundary and (for leaves) the file name, as GMime's objects
+ * report them: from entity.c's reading of the simple form, or from GMime's
+ * parser when a parameter holds an encoded-word (GMime decodes those).
+ */
+static int read_content_type(view_builder *b, const bw_entity *e, const part_headers *h, bw_part *p,
                              const char **name) {
   *name = NULL;
   if (!h->type) {
     p->content_type = p->is_message ? "message/rfc822" : "text/plain"; /* a digest's part, or not */
     return BW_OK;
   }
-  GMimeContentType *ct = g_mime_content_type_parse(NULL, h->type);
-  char *mime = bw_arena_printf(b->arena, "%s/%s", g_mime_content_type_get_media_type(ct),
-                               g_mime_content_type_get_media_subtype(ct));
+  const bw_content_type *ct = &e->ct;
+  if (!ct->encoded_words) {
+    char *mime = bw_arena_printf(b->arena, "%.*s/%.*s", (int)ct->type_len, ct->type,
+                                 (int)ct->subtype_len, ct->subtype);
+    p->content_type = vb_lower(b->arena, mime);
+    p->charset_declared = slice_copy(b->arena, ct->charset, ct->charset_len);
+    if (p->is_multipart) p->boundary = slice_copy(b->arena, ct->boundary, ct->boundary_len);
+    *name = slice_copy(b->arena, ct->name, ct->name_len);
+    return p->content_type ? BW_OK : BW_ENOMEM;
+  }
+  GMimeContentType *parsed = g_mime_content_type_parse(NULL, h->type);
+  char *mime = bw_arena_printf(b->arena, "%s/%s", g_mime_content_type_get_media_type(parsed),
+                               g_mime_content_type_get_media_subtype(parsed));
   p->content_type = vb_lower(b->arena, mime);
-  GMimeParamList *params = g_mime_content_type_get_parameters(ct);
+  GMimeParamList *params = g_mime_content_type_get_parameters(parsed);
   p->charset_declared = param_copy(b->arena, params, "charset");
   if (p->is_multipart) p->boundary = param_copy(b->arena, params, "boundary");
   *name = param_copy(b->arena, params, "name");
-  g_object_unref(ct);
+  g_object_unref(parsed);
   return p->content_type ? BW_OK : BW_ENOMEM;
 }
 
@@ -88,8 +106,7 @@ static void check_repeats(view_builder *b, const bw_entity *e) {
   if (!own) return;
   size_t n = 0;
   for (size_t i = 0; i < e->n_headers; i++)
-    if (e->headers[i].name_len >= 8 && strncasecmp(e->headers[i].name, "content-", 8) == 0)
-      own[n++] = e->headers[i];
+    if (is_content_header(&e->headers[i])) own[n++] = e->headers[i];
   bw_defects_check_repeats(&b->defects, own, n);
 }
 
@@ -99,7 +116,7 @@ static int read_part_fields(view_builder *b, const bw_entity *e, bw_part *p, par
   check_repeats(b, e);
   bw_defects_check_params(&b->defects, h->type, h->disposition);
   const char *type_name = NULL;
-  rc = read_content_type(b, h, p, &type_name);
+  rc = read_content_type(b, e, h, p, &type_name);
   if (rc != BW_OK) return rc;
   const char *filename = NULL;
   if (h->disposition) {
@@ -179,20 +196,12 @@ static bw_part *walk(view_builder *b, const bw_entity *e, const char *id, int de
 
 /* A message entity's headers other than Content-*: those are its body's (as in GMimeMessage). */
 static int read_message(view_builder *b, const bw_entity *e, bw_view *v, const char *where) {
-  const char **names =
-      e->n_headers ? bw_arena_alloc(b->arena, e->n_headers * sizeof(char *)) : NULL;
-  const char **raws = e->n_headers ? bw_arena_alloc(b->arena, e->n_headers * sizeof(char *)) : NULL;
-  if (e->n_headers && (!names || !raws)) return BW_ENOMEM;
+  bw_raw_header *own = bw_arena_alloc(b->arena, e->n_headers * sizeof(*own) + 1);
+  if (!own) return BW_ENOMEM;
   size_t n = 0;
-  for (size_t i = 0; i < e->n_headers; i++) {
-    const bw_raw_header *h = &e->headers[i];
-    if (h->name_len >= 8 && strncasecmp(h->name, "content-", 8) == 0) continue;
-    names[n] = arena_cstr(b->arena, h->name, h->name_len);
-    raws[n] = arena_cstr(b->arena, h->value, h->value_len);
-    if (!names[n] || !raws[n]) return BW_ENOMEM;
-    n++;
-  }
-  int rc = vb_copy_headers(b, names, raws, n, &v->headers, &v->n_headers, where);
+  for (size_t i = 0; i < e->n_headers; i++)
+    if (!is_content_header(&e->headers[i])) own[n++] = e->headers[i];
+  int rc = vb_copy_headers(b, own, n, &v->headers, &v->n_headers, where);
   return rc == BW_OK ? vb_finish_message(b, v) : rc;
 }
 

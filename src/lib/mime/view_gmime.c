@@ -16,6 +16,24 @@
 
 /* ---- parts ---------------------------------------------------------------- */
 
+/* An object's header list as slices (GMime's own strings), for the shared helpers. */
+static bw_raw_header *header_slices(GMimeObject *obj, size_t *n_out) {
+  GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+  int n = list ? g_mime_header_list_get_count(list) : 0;
+  bw_raw_header *h = g_new(bw_raw_header, n + 1);
+  for (int i = 0; i < n; i++) {
+    GMimeHeader *gh = g_mime_header_list_get_header_at(list, i);
+    const char *raw = g_mime_header_get_raw_value(gh);
+    h[i].name = g_mime_header_get_name(gh);
+    h[i].name_len = strlen(h[i].name);
+    h[i].value = raw ? raw : "";
+    h[i].value_len = strlen(h[i].value);
+    h[i].offset = g_mime_header_get_offset(gh);
+  }
+  *n_out = (size_t)n;
+  return h;
+}
+
 static int decode_leaf(view_builder *b, GMimePart *gpart, bw_part *p) {
   GMimeDataWrapper *content = g_mime_part_get_content(gpart);
   if (!content) return BW_OK;
@@ -49,9 +67,17 @@ static int is_invalid_content_type(GMimeObject *obj, const char *type, const cha
 }
 
 static void read_part_headers(view_builder *b, GMimeObject *obj, bw_part *p) {
-  bw_defects_check_entity(&b->defects, obj);
+  size_t n;
+  bw_raw_header *h = header_slices(obj, &n);
+  bw_defects_check_repeats(&b->defects, h, n);
+  g_free(h);
+  bw_defects_check_params(&b->defects, g_mime_object_get_header(obj, "Content-Type"),
+                          g_mime_object_get_header(obj, "Content-Disposition"));
+  /* Not g_mime_multipart_get_boundary: without a boundary it invents one, and re-encoding the
+     Content-Type for it can loop forever in GMime 3.2 (a parameter name over 72 bytes). */
   if (GMIME_IS_MULTIPART(obj))
-    p->boundary = bw_arena_strdup(b->arena, g_mime_multipart_get_boundary(GMIME_MULTIPART(obj)));
+    p->boundary =
+        bw_arena_strdup(b->arena, g_mime_object_get_content_type_parameter(obj, "boundary"));
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
   const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
   const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
@@ -112,7 +138,7 @@ static char *clean_boundary(const char *boundary) {
  * repaired multipart (a new reference) or NULL when there is nothing to repair.
  */
 static GMimeObject *repair_multipart(view_builder *b, GMimeMultipart *mp, const bw_part *p) {
-  const char *boundary = g_mime_multipart_get_boundary(mp);
+  const char *boundary = g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp), "boundary");
   const char *prologue = g_mime_multipart_get_prologue(mp);
   if (g_mime_multipart_get_count(mp) > 0 || !prologue || !boundary) return NULL;
   char *clean = clean_boundary(boundary);
@@ -191,19 +217,10 @@ static bw_part *walk(view_builder *b, GMimeObject *obj, const char *id, int dept
 /* ---- the message ---------------------------------------------------------- */
 
 static int read_message_headers(view_builder *b, GMimeMessage *m, bw_view *v, const char *where) {
-  GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(m));
-  int count = list ? g_mime_header_list_get_count(list) : 0;
-  const char **names = count ? g_new(const char *, count) : NULL;
-  const char **raws = count ? g_new(const char *, count) : NULL;
-  for (int i = 0; i < count; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-    const char *raw = g_mime_header_get_raw_value(h);
-    names[i] = g_mime_header_get_name(h);
-    raws[i] = raw ? raw : "";
-  }
-  int rc = vb_copy_headers(b, names, raws, (size_t)count, &v->headers, &v->n_headers, where);
-  g_free(names);
-  g_free(raws);
+  size_t n;
+  bw_raw_header *h = header_slices(GMIME_OBJECT(m), &n);
+  int rc = vb_copy_headers(b, h, n, &v->headers, &v->n_headers, where);
+  g_free(h);
   return rc == BW_OK ? vb_finish_message(b, v) : rc;
 }
 
