@@ -3,10 +3,11 @@
  *
  * GMime's address parser builds a GObject per mailbox and per list, which
  * measured as a sixth of building the view of ordinary mail. Nearly all
- * address headers are plain: "addr@example.org", "Some Name <addr@example.org>" or the name quoted,
- * comma-separated. For exactly that form GMime's result is fully determined
- * (the name is the phrase as written, the address the addr-spec as written),
- * so this file reads it directly and declines everything else: escapes,
+ * address headers are plain, comma-separated lists of "addr@example.org",
+ * "Some Name <addr@example.org>", "\"Name, Some\" <addr@example.org>" or
+ * "addr@example.org (Some Name)". For exactly those forms GMime's result is
+ * fully determined (the name as written, the addr-spec as written), so this
+ * file reads them directly and declines everything else: escapes, nested
  * comments, encoded-words, groups, routes, 8-bit bytes, IDN domains, runs of
  * white space inside a name, empty list elements. The view then asks GMime.
  * bw_viewdiff (ctest view_vs_gmime) compares the two over the corpora, and
@@ -99,6 +100,26 @@ static const char *scan_quoted_phrase(const char *s, span *name) {
   return p + 1;
 }
 
+/*
+ * "addr (Name)": GMime takes the comment as the name. Plain comments only:
+ * printable ASCII without quotes, escapes or nested parentheses, single
+ * spaces inside; the blanks at either end are stripped as GMime does.
+ */
+static const char *scan_comment_name(const char *s, span *name) {
+  const char *p = s + 1;
+  while (*p == ' ') p++;
+  const char *start = p, *last = p;
+  while (*p >= ' ' && *p < 0x7f && !strchr("()\"\\", *p)) {
+    if (p[0] == ' ' && p[1] == ' ') return NULL;
+    if (p[0] == '=' && p[1] == '?') return NULL;
+    if (*p != ' ') last = p + 1;
+    p++;
+  }
+  if (*p != ')') return NULL;
+  *name = (span){start, (size_t)(last - start)};
+  return p + 1;
+}
+
 /* One list element; returns the position after it, or NULL when it is not plain. */
 static const char *scan_mailbox(const char *s, mailbox_spans *m) {
   memset(m, 0, sizeof(*m));
@@ -108,7 +129,10 @@ static const char *scan_mailbox(const char *s, mailbox_spans *m) {
     return end && *end == '>' ? skip_lwsp(end + 1) : NULL;
   }
   const char *end = scan_addr_spec(s, m);
-  if (end) return skip_lwsp(end);
+  if (end) {
+    end = skip_lwsp(end);
+    return *end == '(' && (end = scan_comment_name(end, &m->name)) ? skip_lwsp(end) : end;
+  }
   if (*s == '"') {
     end = scan_quoted_phrase(s, &m->name);
   } else {

@@ -68,9 +68,16 @@ static char *unfold(bw_arena *a, const char *raw, size_t n) {
   while (n && (is_blank(raw[n - 1]) || raw[n - 1] == '\r' || raw[n - 1] == '\n')) n--;
   char *out = bw_arena_alloc(a, n + 1);
   if (!out) return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++)
-    if (raw[i] != '\r' && raw[i] != '\n') out[o++] = raw[i];
+  /* Runs between line breaks are copied whole: folded Received headers are long. */
+  size_t o = 0, i = 0;
+  while (i < n) {
+    size_t run = strcspn(raw + i, "\r\n");
+    if (run > n - i || raw[i + run] == '\0') run = n - i; /* no CR or LF before the end */
+    memcpy(out + o, raw + i, run);
+    o += run;
+    i += run;
+    while (i < n && (raw[i] == '\r' || raw[i] == '\n')) i++;
+  }
   out[o] = '\0';
   return out;
 }

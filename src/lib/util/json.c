@@ -71,13 +71,17 @@ static size_t utf8_len(const unsigned char *s, size_t avail) {
   return n;
 }
 
+/* 1 for the bytes that end a run copied as is: controls, '"', '\\' and 8-bit bytes. */
+static const unsigned char SPECIAL[256] = {
+    [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1};
+
 void bw_json_escape(bw_buf *out, const char *s, size_t len, int *failed) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
     size_t run = i;
-    while (run < len && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\') run++;
+    while (run < len && !SPECIAL[p[run]]) run++;
     if (run > i && bw_buf_append(out, p + i, run - i) != BW_OK) *failed = 1;
     i = run;
     if (i >= len) break;
@@ -97,11 +101,21 @@ void bw_json_escape(bw_buf *out, const char *s, size_t len, int *failed) {
     size_t n = 2;
     esc[0] = '\\';
     switch (c) {
-    case '"': esc[1] = '"'; break;
-    case '\\': esc[1] = '\\'; break;
-    case '\n': esc[1] = 'n'; break;
-    case '\r': esc[1] = 'r'; break;
-    case '\t': esc[1] = 't'; break;
+    case '"':
+      esc[1] = '"';
+      break;
+    case '\\':
+      esc[1] = '\\';
+      break;
+    case '\n':
+      esc[1] = 'n';
+      break;
+    case '\r':
+      esc[1] = 'r';
+      break;
+    case '\t':
+      esc[1] = 't';
+      break;
     default:
       memcpy(esc, "\\u00", 4);
       esc[4] = hex[c >> 4];
@@ -129,15 +143,22 @@ void bw_json_string_len(bw_json *j, const char *s, size_t len) {
 }
 
 void bw_json_string(bw_json *j, const char *s) {
-  if (!s) bw_json_null(j);
-  else bw_json_string_len(j, s, strlen(s));
+  if (!s)
+    bw_json_null(j);
+  else
+    bw_json_string_len(j, s, strlen(s));
 }
 
 void bw_json_int(bw_json *j, int64_t v) {
-  char num[32];
-  int n = snprintf(num, sizeof(num), "%" PRId64, v);
+  char num[24];
+  char *end = num + sizeof(num), *p = end;
+  /* Digits of the magnitude as unsigned, so INT64_MIN needs no special case. */
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do *--p = (char)('0' + m % 10);
+  while (m /= 10);
+  if (v < 0) *--p = '-';
   before_value(j);
-  put(j, num, (size_t)n);
+  put(j, p, (size_t)(end - p));
 }
 
 void bw_json_double(bw_json *j, double v) {
