@@ -14,8 +14,8 @@
 #include <iconv.h>
 
 #include "findings.h"
-#include "mime/base64.h"
 #include "mime/decode.h"
+#include "mime/transfer.h"
 #include "mime/view.h"
 
 typedef struct fixture {
@@ -134,6 +134,27 @@ static void test_base64_matches_gmime(void **state) {
     guint32 save = 0;
     size_t expected = g_mime_encoding_base64_decode_step(in, len, theirs, &st, &save);
     size_t got = bw_base64_decode(in, len, ours);
+    assert_int_equal(got, expected);
+    assert_memory_equal(ours, theirs, got);
+  }
+}
+
+/* transfer.c against GMime's quoted-printable decoder, escapes and soft breaks cut anywhere. */
+static void test_quoted_printable_matches_gmime(void **state) {
+  (void)state;
+  static const char pool[] = "abc xyz=3D=41=4g=\r\n=\n==\r\n\t=e9=E9=\x80";
+  unsigned seed = 777;
+  unsigned char in[400], ours[400], theirs[1300];
+  for (int round = 0; round < 20000; round++) {
+    size_t len = (size_t)(round % 200);
+    for (size_t i = 0; i < len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      in[i] = (unsigned char)pool[(seed >> 16) % (sizeof(pool) - 1)];
+    }
+    int st = 0;
+    guint32 save = 0;
+    size_t expected = g_mime_encoding_quoted_decode_step(in, len, theirs, &st, &save);
+    size_t got = bw_qp_decode(in, len, ours);
     assert_int_equal(got, expected);
     assert_memory_equal(ours, theirs, got);
   }
@@ -342,6 +363,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_invalid_utf8_replaced, setup, teardown),
       cmocka_unit_test_setup_teardown(test_single_byte_charsets_match_iconv, setup, teardown),
       cmocka_unit_test_setup_teardown(test_base64_matches_gmime, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_quoted_printable_matches_gmime, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_charset_falls_back, setup, teardown),
       cmocka_unit_test_setup_teardown(test_structure_and_attachments, setup, teardown),
       cmocka_unit_test_setup_teardown(test_uuencode_transfer_encoding, setup, teardown),

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mime/base64.h"
+#include "mime/transfer.h"
 #include "mime/view_builder.h"
 
 /* The Content-* headers of one part, decoded. */
@@ -139,26 +139,19 @@ static int read_part_fields(view_builder *b, const bw_entity *e, bw_part *p, par
   return BW_OK;
 }
 
-/* Undoes the transfer encoding in one step over the whole content: base64.c, or GMime's decoder. */
+/* Undoes the transfer encoding in one step over the whole content (transfer.c). */
 static int decode_leaf(view_builder *b, const bw_entity *e, const part_headers *h, bw_part *p) {
   if (!vb_may_decode(b, p, e->body_len)) return BW_OK;
   GMimeContentEncoding enc = h->encoding ? g_mime_content_encoding_from_string(h->encoding)
                                          : GMIME_CONTENT_ENCODING_DEFAULT;
   if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
     return vb_store_leaf(b, p, e->body_len ? e->body : "", e->body_len);
-  size_t n;
-  char *out;
-  if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-    out = malloc(bw_base64_decoded_max(e->body_len));
-    if (!out) return BW_ENOMEM;
-    n = bw_base64_decode((const unsigned char *)e->body, e->body_len, (unsigned char *)out);
-  } else {
-    GMimeEncoding state;
-    g_mime_encoding_init_decode(&state, enc);
-    out = malloc(g_mime_encoding_outlen(&state, e->body_len) + 1);
-    if (!out) return BW_ENOMEM;
-    n = g_mime_encoding_flush(&state, e->body, e->body_len, out);
-  }
+  int base64 = enc == GMIME_CONTENT_ENCODING_BASE64;
+  char *out = malloc(base64 ? bw_base64_decoded_max(e->body_len) : e->body_len + 1);
+  if (!out) return BW_ENOMEM;
+  const unsigned char *in = (const unsigned char *)e->body;
+  size_t n = base64 ? bw_base64_decode(in, e->body_len, (unsigned char *)out)
+                    : bw_qp_decode(in, e->body_len, (unsigned char *)out);
   int rc = vb_store_leaf(b, p, out, n);
   free(out);
   return rc;
