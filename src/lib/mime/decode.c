@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "beaconwatch.h"
+#include "util/buf.h"
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD in UTF-8 */
 
@@ -208,6 +209,35 @@ static int convert_with_table(bw_arena *a, const byte_table *t, const char *in, 
   *out = dst;
   *out_len = o;
   return BW_OK;
+}
+
+/* 1 when s[0..len) is well-formed UTF-8 (RFC 3629) without NUL bytes. */
+static int is_clean_utf8(const unsigned char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    if (s[i] == 0) return 0;
+    int valid;
+    i += utf8_sequence_length(s + i, len - i, &valid);
+    if (!valid) return 0;
+  }
+  return 1;
+}
+
+int bw_decode_append_exact(bw_buf *out, const char *iconv_name, const char *in, size_t len) {
+  const unsigned char *s = (const unsigned char *)in;
+  if (strcasecmp(iconv_name, "UTF-8") == 0)
+    return is_clean_utf8(s, len) && bw_buf_append(out, in, len) == BW_OK;
+  if (strcasecmp(iconv_name, "us-ascii") == 0) {
+    for (size_t i = 0; i < len; i++)
+      if (s[i] == 0 || s[i] >= 0x80) return 0;
+    return bw_buf_append(out, in, len) == BW_OK;
+  }
+  const byte_table *t = byte_table_for(iconv_name);
+  if (!t) return 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == 0 || !t->len[s[i]]) return 0;
+    if (bw_buf_append(out, t->utf8[s[i]], t->len[s[i]]) != BW_OK) return 0;
+  }
+  return 1;
 }
 
 /* Charset label without surrounding spaces or quotes ("\"iso-8859-1 \"" -> "iso-8859-1"). */

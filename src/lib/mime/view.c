@@ -18,6 +18,7 @@
 #include "mime/address.h"
 #include "mime/date.h"
 #include "mime/decode.h"
+#include "mime/rfc2047.h"
 #include "mime/view_builder.h"
 
 /* ---- headers ---------------------------------------------------------------- */
@@ -86,10 +87,12 @@ static char *unfold(bw_arena *a, const char *raw, size_t n) {
  * The decoded value of a raw value (NUL-terminated, n bytes). Most headers
  * (Received, DKIM-Signature, ...) are plain ASCII on one line: their value is
  * the raw text after the blanks, without a copy. Folded ones are unfolded
- * here; only 8-bit or RFC 2047 values go through GMime's decoder.
+ * here; 8-bit or RFC 2047 values are decoded by rfc2047.c when it can be
+ * sure to read them as GMime does, else by GMime's decoder.
  */
-static const char *decode_value(bw_arena *a, const char *raw, size_t n, unsigned flags,
+static const char *decode_value(view_builder *b, const char *raw, size_t n, unsigned flags,
                                 GMimeParserOptions *opts) {
+  bw_arena *a = b->arena;
   if (!(flags & (VALUE_8BIT | VALUE_ENCODED_WORD))) {
     if (!(flags & VALUE_FOLDED) && !(n && is_blank(raw[n - 1]))) {
       while (is_blank(*raw)) raw++;
@@ -99,6 +102,8 @@ static const char *decode_value(bw_arena *a, const char *raw, size_t n, unsigned
   }
   char *unfolded = unfold(a, raw, n);
   if (!unfolded) return NULL;
+  const char *plain;
+  if (!b->gmime_only && bw_rfc2047_decode_plain(a, unfolded, &plain)) return plain;
   char *value = g_mime_utils_header_decode_text(opts, unfolded);
   const char *out = bw_arena_strdup(a, value ? value : unfolded);
   g_free(value);
@@ -108,7 +113,7 @@ static const char *decode_value(bw_arena *a, const char *raw, size_t n, unsigned
 /* GMime decodes a part's Content-* headers without warnings; so does the plain path. */
 const char *vb_content_header_value(view_builder *b, const char *raw) {
   size_t n = strlen(raw);
-  return decode_value(b->arena, raw, n, scan_value(raw, n), NULL);
+  return decode_value(b, raw, n, scan_value(raw, n), NULL);
 }
 
 /*
@@ -127,7 +132,7 @@ static int copy_header(view_builder *b, const bw_raw_header *src, bw_header *dst
   dst->raw = raw;
   dst->has_8bit = (flags & VALUE_8BIT) != 0;
   int address = bw_header_is_address(src->name, src->name_len);
-  dst->value = decode_value(b->arena, raw, n, flags, address ? NULL : b->defects.opts);
+  dst->value = decode_value(b, raw, n, flags, address ? NULL : b->defects.opts);
   return dst->value ? BW_OK : BW_ENOMEM;
 }
 
