@@ -4,8 +4,9 @@
  * The spec describes the tokenizer one character at a time; doing that
  * literally costs a function call and a state dispatch per byte. Here each
  * group of states is a loop that skips over the bytes it has no interest in
- * with a 256-entry stop table, and only the bytes that change state (< & >
- * quotes, whitespace, NUL, CR) are looked at individually. Because the whole
+ * with a stop set (16 bytes at a time with SSE2, else a 256-entry table),
+ * and only the bytes that change state (< & > quotes, whitespace, NUL, CR)
+ * are looked at individually. Because the whole
  * input is in memory, lookahead replaces the spec's temporary buffers (end
  * tag names, character references), which gives the same tokens.
  *
@@ -22,8 +23,12 @@
  */
 #include "html/html_tokenizer.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "html/entities.h"
 
@@ -37,17 +42,53 @@ static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 #define WS ['\t'] = 1, ['\n'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1
 static const unsigned char is_ws[256] = {WS};
-static const unsigned char doctype_name_stop[256] = {WS, ['>'] = 1};
-static const unsigned char tagname_stop[256] = {WS, ['/'] = 1, ['>'] = 1};
-static const unsigned char attrname_stop[256] = {WS, ['/'] = 1, ['>'] = 1, ['='] = 1};
-static const unsigned char dq_stop[256] = {['"'] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
-static const unsigned char sq_stop[256] = {['\''] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
-static const unsigned char uq_stop[256] = {WS, ['>'] = 1, ['&'] = 1, ['\0'] = 1};
-static const unsigned char data_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1};
-static const unsigned char rcdata_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1, ['\0'] = 1};
-static const unsigned char rawtext_stop[256] = {['<'] = 1, ['\r'] = 1, ['\0'] = 1};
-static const unsigned char plain_stop[256] = {['\r'] = 1, ['\0'] = 1};
-static const unsigned char escaped_stop[256] = {['<'] = 1, ['-'] = 1, ['\r'] = 1, ['\0'] = 1};
+
+/*
+ * The bytes that end a run of input in some state: up to four bytes, and
+ * optionally the five whitespace characters. The 256-entry table answers for
+ * one byte; the same bytes repeated 16 times serve the vector scan in
+ * find_stop. Both are written from the same arguments, the table by a macro
+ * that evaluates the membership test for each of the 256 bytes at compile
+ * time.
+ */
+typedef struct stop_set {
+  unsigned char table[256];
+  _Alignas(16) unsigned char vec[4][16]; /* unused places repeat a listed byte */
+  unsigned char ws;
+} stop_set;
+
+#define STOP_IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\f' || (c) == '\r')
+#define STOP_E(c, a, b, d, e, ws)                                                                  \
+  ((c) == (a) || (c) == (b) || (c) == (d) || (c) == (e) || ((ws) && STOP_IS_WS(c)))
+#define STOP_R4(k, ...)                                                                            \
+  STOP_E((k), __VA_ARGS__), STOP_E((k) + 1, __VA_ARGS__), STOP_E((k) + 2, __VA_ARGS__),            \
+      STOP_E((k) + 3, __VA_ARGS__)
+#define STOP_R16(k, ...)                                                                           \
+  STOP_R4((k), __VA_ARGS__), STOP_R4((k) + 4, __VA_ARGS__), STOP_R4((k) + 8, __VA_ARGS__),         \
+      STOP_R4((k) + 12, __VA_ARGS__)
+#define STOP_R64(k, ...)                                                                           \
+  STOP_R16((k), __VA_ARGS__), STOP_R16((k) + 16, __VA_ARGS__), STOP_R16((k) + 32, __VA_ARGS__),    \
+      STOP_R16((k) + 48, __VA_ARGS__)
+#define STOP_X16(c)                                                                                \
+  { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+#define STOP_SET(a, b, d, e, ws)                                                                   \
+  {                                                                                                \
+    {STOP_R64(0, a, b, d, e, ws), STOP_R64(64, a, b, d, e, ws), STOP_R64(128, a, b, d, e, ws),     \
+     STOP_R64(192, a, b, d, e, ws)},                                                               \
+        {STOP_X16(a), STOP_X16(b), STOP_X16(d), STOP_X16(e)}, ws                                   \
+  }
+
+static const stop_set doctype_name_stop = STOP_SET('>', '>', '>', '>', 1);
+static const stop_set tagname_stop = STOP_SET('/', '>', '>', '>', 1);
+static const stop_set attrname_stop = STOP_SET('/', '>', '=', '=', 1);
+static const stop_set dq_stop = STOP_SET('"', '&', '\0', '\r', 0);
+static const stop_set sq_stop = STOP_SET('\'', '&', '\0', '\r', 0);
+static const stop_set uq_stop = STOP_SET('>', '&', '\0', '\0', 1);
+static const stop_set data_stop = STOP_SET('<', '&', '\r', '\r', 0);
+static const stop_set rcdata_stop = STOP_SET('<', '&', '\r', '\0', 0);
+static const stop_set rawtext_stop = STOP_SET('<', '\r', '\0', '\0', 0);
+static const stop_set plain_stop = STOP_SET('\r', '\0', '\0', '\0', 0);
+static const stop_set escaped_stop = STOP_SET('<', '-', '\r', '\0', 0);
 
 enum content { C_DATA, C_RCDATA, C_RAWTEXT, C_SCRIPT, C_PLAINTEXT };
 
@@ -61,7 +102,7 @@ typedef struct sbuf {
 
 typedef struct attr_rec {
   size_t name_off, name_len, val_off, offset;
-  unsigned hash;
+  unsigned key; /* name_key of the name */
 } attr_rec;
 
 typedef struct foreign_entry {
@@ -90,6 +131,7 @@ typedef struct tokenizer {
   attr_rec *recs;
   bw_html_attr *attrs;
   size_t n_recs, cap_recs;
+  uint64_t keys_seen; /* one bit per name_key hash of this tag's names: most tags need no search */
   enum attr_mode attr_mode;
   sbuf misc; /* comment and doctype data */
   foreign_entry foreign[FOREIGN_MAX];
@@ -104,13 +146,43 @@ static int is_alpha(unsigned char c) {
   return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-static size_t skip(const tokenizer *t, size_t q, const unsigned char *stop) {
-  const unsigned char *in = t->in;
-  size_t len = t->len;
-  while (q + 4 <= len && !stop[in[q]] && !stop[in[q + 1]] && !stop[in[q + 2]] && !stop[in[q + 3]])
-    q += 4;
-  while (q < len && !stop[in[q]]) q++;
-  return q;
+/*
+ * Offset of the first byte of p[0..n) in the stop set, or n. Where the CPU
+ * has SSE2 (every x86-64) it looks at 16 bytes at a time, comparing each
+ * listed byte across the block. For a set with whitespace every byte <= ' '
+ * is a candidate that the table then confirms (the other control characters
+ * are rare in HTML). Most runs of text, attribute values and style sheets
+ * are long, which is where this pays.
+ */
+static size_t find_stop(const unsigned char *p, size_t n, const stop_set *s) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i *vec = (const __m128i *)(const void *)s->vec;
+  const __m128i b0 = _mm_load_si128(vec), b1 = _mm_load_si128(vec + 1);
+  const __m128i b2 = _mm_load_si128(vec + 2), b3 = _mm_load_si128(vec + 3);
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, b0), _mm_cmpeq_epi8(v, b1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, b2), _mm_cmpeq_epi8(v, b3)));
+    if (!s->ws) {
+      unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+      if (bits) return i + (size_t)__builtin_ctz(bits);
+      continue;
+    }
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(v, space), v));
+    for (unsigned bits = (unsigned)_mm_movemask_epi8(hit); bits; bits &= bits - 1) {
+      size_t r = i + (size_t)__builtin_ctz(bits);
+      if (s->table[p[r]]) return r;
+    }
+  }
+#endif
+  while (i < n && !s->table[p[i]]) i++;
+  return i;
+}
+
+static size_t skip(const tokenizer *t, size_t q, const stop_set *stop) {
+  return q + find_stop(t->in + q, t->len - q, stop);
 }
 
 static size_t skip_ws(const tokenizer *t, size_t q) {
@@ -162,10 +234,10 @@ static void sb_put_lower(tokenizer *t, sbuf *b, const unsigned char *s, size_t n
 /* Appends a name: ASCII lowercased, NUL replaced by U+FFFD. */
 static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
   while (n) {
-    const unsigned char *nul = memchr(s, 0, n);
-    size_t run = nul ? (size_t)(nul - s) : n;
+    size_t run = 0;
+    while (run < n && s[run]) run++; /* names are short: a loop beats calling memchr */
     sb_put_lower(t, b, s, run);
-    if (!nul) return;
+    if (run == n) return;
     sb_put(t, b, replacement_char, 3);
     t->st->parse_errors++;
     s += run + 1;
@@ -177,8 +249,7 @@ static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n)
 static void sb_put_clean(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
-    size_t j = i;
-    while (j < n && !plain_stop[s[j]]) j++;
+    size_t j = i + find_stop(s + i, n - i, &plain_stop);
     sb_put(t, b, s + i, j - i);
     if (j == n) return;
     if (s[j] == '\r') {
@@ -406,10 +477,13 @@ static void after_end_tag(tokenizer *t) {
 
 /* ---- tags ----------------------------------------------------------------- */
 
-static unsigned hash_name(const char *s, size_t n) {
-  unsigned h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
+/*
+ * A fingerprint of an attribute name (length, first and last byte) that lets
+ * the duplicate check skip most comparisons; cheaper than hashing every byte
+ * of every name for the few tags whose names share it.
+ */
+static unsigned name_key(const char *s, size_t n) {
+  return n ? (unsigned)n << 16 ^ (unsigned)(unsigned char)s[0] << 8 ^ (unsigned char)s[n - 1] : 0;
 }
 
 static void attr_begin(tokenizer *t, int is_end, size_t offset) {
@@ -451,10 +525,13 @@ static void attr_name_done(tokenizer *t) {
   attr_rec *r = &t->recs[t->n_recs];
   const char *name = t->tag.data + r->name_off;
   r->name_len = t->tag.len - r->name_off;
-  r->hash = hash_name(name, r->name_len);
-  for (size_t i = 0; i < t->n_recs; i++) {
+  r->key = name_key(name, r->name_len);
+  uint64_t bit = (uint64_t)1 << ((r->key * 0x9E3779B1u) >> 26);
+  int maybe_seen = (t->keys_seen & bit) != 0;
+  t->keys_seen |= bit;
+  for (size_t i = 0; maybe_seen && i < t->n_recs; i++) {
     const attr_rec *o = &t->recs[i];
-    if (o->hash == r->hash && o->name_len == r->name_len &&
+    if (o->key == r->key && o->name_len == r->name_len &&
         memcmp(t->tag.data + o->name_off, name, r->name_len) == 0) {
       t->tag.len = r->name_off;
       t->attr_mode = ATTR_DISCARD;
@@ -496,13 +573,13 @@ static size_t attr_value_special(tokenizer *t, size_t q) {
 }
 
 /* Reads a value up to a byte in stop other than & NUL CR; returns its position. */
-static size_t attr_value_run(tokenizer *t, size_t q, const unsigned char *stop) {
+static size_t attr_value_run(tokenizer *t, size_t q, const stop_set *stop) {
   for (;;) {
     size_t r = skip(t, q, stop);
     if (r > q) attr_value(t, t->in + q, r - q);
     if (r >= t->len) return r;
     unsigned char c = t->in[r];
-    if (c != '&' && c != '\0' && (c != '\r' || stop == uq_stop)) return r;
+    if (c != '&' && c != '\0' && (c != '\r' || stop == &uq_stop)) return r;
     q = attr_value_special(t, r);
   }
 }
@@ -559,7 +636,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
       continue;
     }
     attr_begin(t, is_end, q);
-    size_t name_end = skip(t, q + 1, attrname_stop); /* a leading '=' belongs to the name */
+    size_t name_end = skip(t, q + 1, &attrname_stop); /* a leading '=' belongs to the name */
     attr_name(t, q, name_end);
     attr_name_done(t);
     q = skip_ws(t, name_end);
@@ -569,7 +646,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
     if (q >= len) return EOF_IN_TAG;
     unsigned char c = in[q];
     if (c == '"' || c == '\'') {
-      q = attr_value_run(t, q + 1, c == '"' ? dq_stop : sq_stop);
+      q = attr_value_run(t, q + 1, c == '"' ? &dq_stop : &sq_stop);
       if (q >= len) return EOF_IN_TAG;
       q++;
       if (q < len && !is_ws[in[q]] && in[q] != '/' && in[q] != '>')
@@ -578,7 +655,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
       t->st->parse_errors++; /* missing attribute value */
       return q + 1;
     } else {
-      q = attr_value_run(t, q, uq_stop);
+      q = attr_value_run(t, q, &uq_stop);
     }
   }
 }
@@ -587,7 +664,8 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
 static void parse_tag(tokenizer *t, size_t start, size_t q, int is_end) {
   t->tag.len = 0;
   t->n_recs = 0;
-  size_t name_end = skip(t, q, tagname_stop);
+  t->keys_seen = 0;
+  size_t name_end = skip(t, q, &tagname_stop);
   sb_put_name(t, &t->tag, t->in + q, name_end - q);
   t->tag_name_len = t->tag.len;
   int self_closing = 0;
@@ -665,7 +743,7 @@ static void comment(tokenizer *t, size_t start, size_t q) {
 static void doctype(tokenizer *t, size_t start, size_t q) {
   size_t len = t->len;
   q = skip_ws(t, q);
-  size_t name_end = skip(t, q, doctype_name_stop);
+  size_t name_end = skip(t, q, &doctype_name_stop);
   t->misc.len = 0;
   sb_put_name(t, &t->misc, t->in + q, name_end - q);
   const unsigned char *gt = memchr(t->in + name_end, '>', len - name_end);
@@ -695,8 +773,7 @@ static void cdata(tokenizer *t, size_t q) {
   }
   size_t i = q;
   while (i < data_end && !t->rc) {
-    size_t j = i;
-    while (j < data_end && !plain_stop[in[j]]) j++;
+    size_t j = i + find_stop(in + i, data_end - i, &plain_stop);
     text_raw(t, i, j);
     if (j == data_end) break;
     t->p = j;
@@ -766,7 +843,7 @@ static void tag_open(tokenizer *t) {
 
 static void scan_data(tokenizer *t) {
   while (t->p < t->len && !t->rc && t->content == C_DATA) {
-    size_t q = skip(t, t->p, data_stop);
+    size_t q = skip(t, t->p, &data_stop);
     text_raw(t, t->p, q);
     t->p = q;
     if (q >= t->len) return;
@@ -792,7 +869,7 @@ static int end_tag_here(const tokenizer *t, size_t p) {
 
 /* RCDATA (references decoded) and RAWTEXT. */
 static void scan_raw(tokenizer *t) {
-  const unsigned char *stop = t->content == C_RCDATA ? rcdata_stop : rawtext_stop;
+  const stop_set *stop = t->content == C_RCDATA ? &rcdata_stop : &rawtext_stop;
   while (t->p < t->len && !t->rc) {
     size_t q = skip(t, t->p, stop);
     text_raw(t, t->p, q);
@@ -816,7 +893,7 @@ static void scan_raw(tokenizer *t) {
 
 static void scan_plaintext(tokenizer *t) {
   while (t->p < t->len && !t->rc) {
-    size_t q = skip(t, t->p, plain_stop);
+    size_t q = skip(t, t->p, &plain_stop);
     text_raw(t, t->p, q);
     t->p = q;
     if (q < t->len) text_special(t);
@@ -867,7 +944,7 @@ static void scan_script(tokenizer *t) {
   size_t len = t->len, q = t->p, run = t->p;
   enum script_state s = SD;
   while (q < len && !t->rc) {
-    if (s == SD || s == ESC || s == DESC) q = skip(t, q, s == SD ? rawtext_stop : escaped_stop);
+    if (s == SD || s == ESC || s == DESC) q = skip(t, q, s == SD ? &rawtext_stop : &escaped_stop);
     if (q >= len) break;
     unsigned char c = in[q];
     if (c == '\0' || c == '\r') {
