@@ -94,13 +94,21 @@ typedef struct resource_site {
 typedef struct element {
   const bw_html_token *t;
   bw_html_tag tag;
-  const bw_html_attr *attr[BW_ATTR_COUNT]; /* the first attribute of each id, or NULL */
+  unsigned present;                        /* bit i: attr[i] is set */
+  const bw_html_attr *attr[BW_ATTR_COUNT]; /* the first attribute of each id; see attr_of */
   int described;                           /* site is filled in */
   resource_site site;
   char name[32]; /* the tag name for site.tag, cut at 31 bytes */
 } element;
 
 /* ---- small helpers -------------------------------------------------------- */
+
+_Static_assert(BW_ATTR_COUNT <= 32, "element.present has a bit per attribute id");
+
+/* The element's first attribute of this id, or NULL. */
+static const bw_html_attr *attr_of(const element *el, bw_html_attr_id id) {
+  return el->present >> id & 1 ? el->attr[id] : NULL;
+}
 
 static int value_is(const bw_html_attr *a, const char *s) {
   size_t n = strlen(s);
@@ -293,10 +301,10 @@ static const resource_site *site_of(html_walk *w, element *el) {
   el->name[n] = '\0';
   site->tag = el->name;
   site->offset = t->offset;
-  site->width = parse_dimension(el->attr[BW_ATTR_WIDTH]);
-  site->height = parse_dimension(el->attr[BW_ATTR_HEIGHT]);
+  site->width = parse_dimension(attr_of(el, BW_ATTR_WIDTH));
+  site->height = parse_dimension(attr_of(el, BW_ATTR_HEIGHT));
   site->hidden = parent_hidden(w) ? BW_HIDDEN_ANCESTOR : 0;
-  const bw_html_attr *style = el->attr[BW_ATTR_STYLE];
+  const bw_html_attr *style = attr_of(el, BW_ATTR_STYLE);
   if (style) {
     bw_css_box box;
     box_of(w, style->value, style->value_len, &box);
@@ -304,7 +312,7 @@ static const resource_site *site_of(html_walk *w, element *el) {
     if (box.height_px >= 0) site->height = box.height_px;
     site->hidden |= hidden_from_box(&box);
   }
-  if (el->attr[BW_ATTR_HIDDEN]) site->hidden |= BW_HIDDEN_ATTRIBUTE;
+  if (attr_of(el, BW_ATTR_HIDDEN)) site->hidden |= BW_HIDDEN_ATTRIBUTE;
   site->hidden |= hidden_from_size(site->width, site->height);
   el->described = 1;
   return site;
@@ -355,7 +363,7 @@ static int scan_style_block(html_walk *w, const bw_html_token *t) {
 }
 
 static int scan_style_attribute(html_walk *w, element *el) {
-  const bw_html_attr *style = el->attr[BW_ATTR_STYLE];
+  const bw_html_attr *style = attr_of(el, BW_ATTR_STYLE);
   css_sink sink = {.w = w, .el = el, .rc = BW_OK};
   if (!bw_css_may_reference(style->value, style->value_len)) return BW_OK;
   if (bw_css_scan_declarations(style->value, style->value_len, on_css_ref, &sink) < 0)
@@ -366,7 +374,7 @@ static int scan_style_attribute(html_walk *w, element *el) {
 /* ---- element attributes ----------------------------------------------------- */
 
 static int add_attr_resource(html_walk *w, element *el, bw_html_attr_id id, const char *kind) {
-  const bw_html_attr *a = el->attr[id];
+  const bw_html_attr *a = attr_of(el, id);
   if (!a) return BW_OK;
   resource_site site = *site_of(w, el);
   site.attr = bw_html_attr_name(id);
@@ -377,7 +385,7 @@ static int add_attr_resource(html_walk *w, element *el, bw_html_attr_id id, cons
 
 /* srcset: comma-separated "url [descriptor]" candidates; a URL itself may contain commas. */
 static int add_srcset(html_walk *w, element *el) {
-  const bw_html_attr *a = el->attr[BW_ATTR_SRCSET];
+  const bw_html_attr *a = attr_of(el, BW_ATTR_SRCSET);
   if (!a) return BW_OK;
   resource_site site = *site_of(w, el);
   site.attr = "srcset";
@@ -429,8 +437,8 @@ static const char *link_rel_kind(const bw_html_attr *rel) {
 
 /* <meta http-equiv=refresh content="5; url=https://..."> */
 static int add_meta_refresh(html_walk *w, element *el) {
-  if (!value_is(el->attr[BW_ATTR_HTTP_EQUIV], "refresh")) return BW_OK;
-  const bw_html_attr *content = el->attr[BW_ATTR_CONTENT];
+  if (!value_is(attr_of(el, BW_ATTR_HTTP_EQUIV), "refresh")) return BW_OK;
+  const bw_html_attr *content = attr_of(el, BW_ATTR_CONTENT);
   if (!content) return BW_OK;
   const char *s = content->value, *end = s + content->value_len;
   while (s < end && *s != ';' && *s != ',') s++;
@@ -465,7 +473,7 @@ static int element_resources(html_walk *w, element *el) {
     if (rc == BW_OK) rc = add_srcset(w, el);
     break;
   case BW_TAG_INPUT:
-    if (value_is(el->attr[BW_ATTR_TYPE], "image"))
+    if (value_is(attr_of(el, BW_ATTR_TYPE), "image"))
       rc = add_attr_resource(w, el, BW_ATTR_SRC, "image");
     break;
   case BW_TAG_VIDEO:
@@ -496,7 +504,7 @@ static int element_resources(html_walk *w, element *el) {
     if (rc == BW_OK) rc = add_attr_resource(w, el, BW_ATTR_XLINK_HREF, "image");
     break;
   case BW_TAG_LINK: {
-    const char *kind = link_rel_kind(el->attr[BW_ATTR_REL]);
+    const char *kind = link_rel_kind(attr_of(el, BW_ATTR_REL));
     if (kind) rc = add_attr_resource(w, el, BW_ATTR_HREF, kind);
     break;
   }
@@ -562,20 +570,20 @@ static int element_links(html_walk *w, element *el) {
   const bw_html_token *t = el->t;
   if (el->tag == BW_TAG_A) {
     rc = finish_link(w); /* an <a> inside an <a> closes the first, as a parser would */
-    const bw_html_attr *href = el->attr[BW_ATTR_HREF];
+    const bw_html_attr *href = attr_of(el, BW_ATTR_HREF);
     if (rc == BW_OK && href && href->value_len)
       w->link = new_link(w->x, w->part, "a", "href", href->value, href->value_len, t->offset, &rc);
   } else if (el->tag == BW_TAG_AREA || el->tag == BW_TAG_FORM) {
     int area = el->tag == BW_TAG_AREA;
-    const bw_html_attr *a = el->attr[area ? BW_ATTR_HREF : BW_ATTR_ACTION];
+    const bw_html_attr *a = attr_of(el, area ? BW_ATTR_HREF : BW_ATTR_ACTION);
     if (a && a->value_len) {
       bw_link *l = new_link(w->x, w->part, area ? "area" : "form", area ? "href" : "action",
                             a->value, a->value_len, t->offset, &rc);
-      const bw_html_attr *alt = el->attr[BW_ATTR_ALT];
+      const bw_html_attr *alt = attr_of(el, BW_ATTR_ALT);
       if (l && alt) l->text = bw_arena_strndup(w->x->arena, alt->value, alt->value_len);
     }
   } else if (el->tag == BW_TAG_IMG && w->link && !w->link_alt) {
-    const bw_html_attr *alt = el->attr[BW_ATTR_ALT];
+    const bw_html_attr *alt = attr_of(el, BW_ATTR_ALT);
     if (alt && alt->value_len)
       w->link_alt = bw_arena_strndup(w->x->arena, alt->value, alt->value_len);
   }
@@ -613,12 +621,12 @@ static void push_element(html_walk *w, element *el) {
     return;
   }
   const bw_html_token *t = el->t;
-  const bw_html_attr *style = el->attr[BW_ATTR_STYLE];
+  const bw_html_attr *style = attr_of(el, BW_ATTR_STYLE);
   open_element *e = &w->stack[w->depth];
   size_t n = t->name_len < sizeof(e->name) ? t->name_len : sizeof(e->name);
   memcpy(e->name, t->name, n);
   e->name_len = (unsigned char)n;
-  e->own = el->attr[BW_ATTR_HIDDEN] ? BW_HIDDEN_ATTRIBUTE : 0;
+  e->own = attr_of(el, BW_ATTR_HIDDEN) ? BW_HIDDEN_ATTRIBUTE : 0;
   e->style_off = (unsigned)w->styles_len;
   e->style_len = 0;
   if (el->described) { /* site_of has resolved every element below */
@@ -663,10 +671,13 @@ static void pop_element(html_walk *w, const bw_html_token *t) {
 /* Finds the attributes the extractor asks about, in one pass over the tag. */
 static void read_attributes(element *el) {
   const bw_html_token *t = el->t;
-  memset(el->attr, 0, sizeof(el->attr));
+  el->present = 0; /* cheaper than clearing attr[], which this tag mostly does not use */
   for (size_t i = 0; i < t->n_attrs; i++) {
     bw_html_attr_id id = bw_html_attr_lookup(t->attrs[i].name, t->attrs[i].name_len);
-    if (id != BW_ATTR_OTHER && !el->attr[id]) el->attr[id] = &t->attrs[i];
+    if (id != BW_ATTR_OTHER && !attr_of(el, id)) {
+      el->attr[id] = &t->attrs[i];
+      el->present |= 1u << id;
+    }
   }
 }
 
@@ -677,7 +688,7 @@ static int on_start_tag(html_walk *w, const bw_html_token *t) {
   el.described = 0;
   read_attributes(&el);
   int rc = element_resources(w, &el);
-  if (rc == BW_OK && el.attr[BW_ATTR_STYLE]) rc = scan_style_attribute(w, &el);
+  if (rc == BW_OK && attr_of(&el, BW_ATTR_STYLE)) rc = scan_style_attribute(w, &el);
   if (rc == BW_OK) rc = element_links(w, &el);
   w->in_style = el.tag == BW_TAG_STYLE;
   if (!is_void_element(el.tag)) push_element(w, &el);
