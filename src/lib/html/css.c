@@ -77,19 +77,21 @@ static int at(const lexer *lx, size_t i) {
   return lx->pos + i < lx->len ? lx->s[lx->pos + i] : -1;
 }
 
-static void put(lexer *lx, const char *p, size_t n) {
-  if (lx->oom) return;
-  if (lx->blen + n > lx->bcap) {
-    size_t cap = lx->bcap ? lx->bcap : 64;
-    while (cap < lx->blen + n) cap *= 2;
-    char *nb = realloc(lx->buf, cap);
-    if (!nb) {
-      lx->oom = 1;
-      return;
-    }
-    lx->buf = nb;
-    lx->bcap = cap;
+static void grow(lexer *lx, size_t n) {
+  size_t cap = lx->bcap ? lx->bcap : 64;
+  while (cap < lx->blen + n) cap *= 2;
+  char *nb = realloc(lx->buf, cap);
+  if (!nb) {
+    lx->oom = 1;
+    return;
   }
+  lx->buf = nb;
+  lx->bcap = cap;
+}
+
+static void put(lexer *lx, const char *p, size_t n) {
+  if (lx->blen + n > lx->bcap) grow(lx, n);
+  if (lx->oom) return;
   memcpy(lx->buf + lx->blen, p, n);
   lx->blen += n;
 }
@@ -204,10 +206,19 @@ static void consume_escape(lexer *lx) {
   put_cp(lx, cp);
 }
 
+/* A name character other than NUL (which becomes U+FFFD, byte by byte). */
+static int is_plain_name(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '_' ||
+         c >= 0x80;
+}
+
 static void consume_name(lexer *lx) {
   for (;;) {
+    size_t start = lx->pos;
+    while (lx->pos < lx->len && is_plain_name(lx->s[lx->pos])) lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
-    if (is_name(c)) {
+    if (c == 0) {
       put_byte(lx, c);
       lx->pos++;
     } else if (valid_escape(lx, 0)) {
@@ -224,6 +235,11 @@ static void consume_string(lexer *lx, token *t) {
   lx->pos++;
   t->type = T_STRING;
   for (;;) {
+    size_t start = lx->pos; /* the bytes that stand for themselves, copied at once */
+    while (lx->pos < lx->len && lx->s[lx->pos] != quote && lx->s[lx->pos] != '\\' &&
+           lx->s[lx->pos] != 0 && !is_newline(lx->s[lx->pos]))
+      lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
     if (c < 0) return;
     if (c == quote) {
@@ -269,11 +285,19 @@ static int non_printable(int c) {
   return (c >= 0 && c <= 8) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F;
 }
 
+/* A byte of an unquoted url that stands for itself: no space, control, ( ) quote or backslash */
+static int url_plain(int c) {
+  return c > ' ' && c != 0x7F && c != '(' && c != ')' && c != '"' && c != '\'' && c != '\\';
+}
+
 /* Called with pos after "url(": an unquoted url token, or a bad url. */
 static void consume_url(lexer *lx, token *t) {
   t->type = T_URL;
   while (is_ws(at(lx, 0))) lx->pos++;
   for (;;) {
+    size_t start = lx->pos; /* the bytes that stand for themselves, copied at once */
+    while (lx->pos < lx->len && url_plain(lx->s[lx->pos])) lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
     if (c < 0) return;
     if (c == ')') {
