@@ -159,19 +159,23 @@ static int unreserved(int c) {
  * something else: normalising twice must give the same string.
  */
 static void put_normalised(sbuf *b, const char *s, size_t n, pct_set set, int decode) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    int v = pct_value(s, n, i);
-    if (v >= 0) {
+  size_t i = 0;
+  while (i < n) {
+    /* Most bytes stay as they are: copy each run of them at once. */
+    size_t j = i;
+    while (j < n && s[j] != '%' && !must_encode((unsigned char)s[j], set)) j++;
+    if (j > i) sbuf_put(b, s + i, j - i);
+    if (j == n) return;
+    int v = pct_value(s, n, j);
+    if (v < 0) { /* a stray '%' or a byte to encode */
+      sbuf_pct(b, (unsigned char)s[j]);
+      i = j + 1;
+    } else {
       if (decode && unreserved(v))
         sbuf_putc(b, (char)v);
       else
         sbuf_pct(b, (unsigned)v);
-      i += 2;
-    } else if (c == '%' || must_encode(c, set)) {
-      sbuf_pct(b, c);
-    } else {
-      sbuf_putc(b, (char)c);
+      i = j + 3;
     }
   }
 }
@@ -464,7 +468,8 @@ static psl_cache_entry *psl_slot(const char *host, size_t n) {
 
 static const char *registrable_part(const bw_url_ctx *ctx, const char *ascii, size_t n) {
   psl_cache_entry *e = n < PSL_CACHE_HOST ? psl_slot(ascii, n) : NULL;
-  if (e && e->ctx == ctx && strcmp(e->host, ascii) == 0) return e->offset < 0 ? NULL : ascii + e->offset;
+  if (e && e->ctx == ctx && strcmp(e->host, ascii) == 0)
+    return e->offset < 0 ? NULL : ascii + e->offset;
   const char *rd = psl_registrable_domain(ctx->psl, ascii);
   if (e) {
     e->ctx = ctx;
