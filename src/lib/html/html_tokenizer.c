@@ -100,8 +100,20 @@ typedef struct sbuf {
   size_t len, cap;
 } sbuf;
 
+/*
+ * A name or value of the tag being read. Most need no change (lowercase
+ * names; values without references, CR or NUL) and are slices of the input;
+ * the others are built in the tag buffer. Offsets rather than pointers,
+ * because the buffer may move while the tag is read.
+ */
+typedef struct tag_str {
+  size_t off, len;
+  int in_input; /* off is into the input, else into tokenizer.tag */
+} tag_str;
+
 typedef struct attr_rec {
-  size_t name_off, name_len, val_off, offset;
+  tag_str name, value;
+  size_t offset;
   unsigned key; /* name_key of the name */
 } attr_rec;
 
@@ -124,10 +136,13 @@ typedef struct tokenizer {
   enum content content;
   char end_name[FOREIGN_NAME_MAX]; /* the "appropriate end tag" name */
   size_t end_name_len;
-  sbuf text; /* pending character tokens */
+  sbuf text;         /* pending character tokens, when not a slice of the input */
+  size_t text_len;   /* bytes of pending character tokens */
+  int text_in_input; /* they are in[text_off .. text_off + text_len) */
   size_t text_off, text_end;
-  sbuf tag; /* tag name, then attribute names and values */
-  size_t tag_name_len;
+  sbuf tag; /* the tag's names and values that are not slices of the input */
+  tag_str tag_name;
+  size_t tag_bytes; /* of the tag's names and values, slices too: what max_token_bytes limits */
   attr_rec *recs;
   bw_html_attr *attrs;
   size_t n_recs, cap_recs;
@@ -270,14 +285,43 @@ static void call(tokenizer *t, const bw_html_token *tok) {
 }
 
 static void flush_text(tokenizer *t) {
-  if (!t->text.len) return;
+  if (!t->text_len) return;
+  const char *data = t->text_in_input ? (const char *)t->in + t->text_off : t->text.data;
   bw_html_token tok = {.type = BW_HTML_TEXT,
-                       .data = t->text.data,
-                       .data_len = t->text.len,
+                       .data = data,
+                       .data_len = t->text_len,
                        .offset = t->text_off,
                        .end = t->text_end};
   t->text.len = 0;
+  t->text_len = 0;
+  t->text_in_input = 0;
   call(t, &tok);
+}
+
+/*
+ * Appends n bytes to the pending text; src is where they come from. Pending
+ * text is usually one run of raw input, which the token then points into;
+ * it is copied into t->text only when a decoded reference, CR, NUL or a run
+ * that is not adjacent joins it. Returns 0 when out of memory.
+ */
+static int text_append(tokenizer *t, const char *s, size_t n, size_t src) {
+  int raw = s == (const char *)t->in + src; /* these are the input's own bytes */
+  if (raw && (!t->text_len || (t->text_in_input && src == t->text_off + t->text_len))) {
+    t->text_in_input = 1;
+    t->text_len += n;
+    return 1;
+  }
+  if (t->text_in_input) { /* the pending run moves into the buffer */
+    if (!sb_room(t, &t->text, t->text_len)) return 0;
+    memcpy(t->text.data, t->in + t->text_off, t->text_len);
+    t->text.len = t->text_len;
+    t->text_in_input = 0;
+  }
+  if (!sb_room(t, &t->text, n)) return 0;
+  memcpy(t->text.data + t->text.len, s, n);
+  t->text.len += n;
+  t->text_len = t->text.len;
+  return 1;
 }
 
 /*
@@ -288,21 +332,19 @@ static void flush_text(tokenizer *t) {
  */
 static void text_add(tokenizer *t, const void *out, size_t n, size_t src, size_t src_end) {
   const char *s = out;
-  if (t->text.len + n > t->max_tok && n <= BW_HTML_REF_MAX && t->text.len) {
+  if (t->text_len + n > t->max_tok && n <= BW_HTML_REF_MAX && t->text_len) {
     t->st->limit_hit = 1;
     flush_text(t);
   }
   while (n && !t->rc) {
-    if (t->text.len >= t->max_tok) {
+    if (t->text_len >= t->max_tok) {
       t->st->limit_hit = 1;
       flush_text(t);
     }
-    size_t room = t->max_tok - t->text.len;
+    size_t room = t->max_tok - t->text_len;
     size_t take = n <= BW_HTML_REF_MAX || n <= room ? n : room;
-    if (!sb_room(t, &t->text, take)) return;
-    if (!t->text.len) t->text_off = src;
-    memcpy(t->text.data + t->text.len, s, take);
-    t->text.len += take;
+    if (!t->text_len) t->text_off = src;
+    if (!text_append(t, s, take, src)) return;
     t->text_end = take == n ? src_end : src + take;
     s += take;
     src += take;
@@ -355,6 +397,70 @@ static void emit_data_token(tokenizer *t, bw_html_token_type type, const char *n
                        .offset = start,
                        .end = end};
   call(t, &tok);
+}
+
+/* ---- the tag's names and values ---------------------------------------- */
+
+static const char *tag_str_ptr(const tokenizer *t, tag_str s) {
+  if (s.in_input) return (const char *)t->in + s.off;
+  return t->tag.data ? t->tag.data + s.off : ""; /* no buffer yet: an empty string */
+}
+
+/* How many of n more bytes of the tag fit under max_token_bytes; the rest is cut (limit_hit). */
+static size_t tag_fit(tokenizer *t, size_t n) {
+  if (t->tag_bytes + n > t->max_tok) {
+    t->st->limit_hit = 1;
+    n = t->tag_bytes < t->max_tok ? t->max_tok - t->tag_bytes : 0;
+  }
+  return n;
+}
+
+/* A new, empty string at the end of the tag buffer. */
+static tag_str tag_str_new(const tokenizer *t) {
+  return (tag_str){.off = t->tag.len};
+}
+
+/* Appends to s, the last string in the tag buffer; lower_case: ASCII-lowercased. */
+static void tag_put(tokenizer *t, tag_str *s, const void *src, size_t n, int lower_case) {
+  n = tag_fit(t, n);
+  if (!n || !sb_room(t, &t->tag, n)) return;
+  unsigned char *d = (unsigned char *)t->tag.data + t->tag.len;
+  const unsigned char *from = src;
+  if (lower_case)
+    for (size_t i = 0; i < n; i++) d[i] = lower(from[i]);
+  else
+    memcpy(d, from, n);
+  t->tag.len += n;
+  t->tag_bytes += n;
+  s->len += n;
+}
+
+/* Takes input bytes [from, to) as they are (cut to fit). */
+static void tag_slice(tokenizer *t, tag_str *s, size_t from, size_t to) {
+  *s = (tag_str){.off = from, .len = tag_fit(t, to - from), .in_input = 1};
+  t->tag_bytes += s->len;
+}
+
+/* A tag or attribute name: ASCII-lowercased, NUL as U+FFFD; a slice when that changes nothing. */
+static void tag_name_str(tokenizer *t, tag_str *s, size_t from, size_t to) {
+  const unsigned char *p = t->in + from;
+  size_t n = to - from, i = 0;
+  while (i < n && p[i] && (unsigned char)(p[i] - 'A') >= 26) i++;
+  if (i == n) {
+    tag_slice(t, s, from, to);
+    return;
+  }
+  *s = tag_str_new(t);
+  while (n) {
+    size_t run = 0;
+    while (run < n && p[run]) run++;
+    tag_put(t, s, p, run, 1);
+    if (run == n) return;
+    tag_put(t, s, replacement_char, 3, 0);
+    t->st->parse_errors++;
+    p += run + 1;
+    n -= run + 1;
+  }
 }
 
 /* ---- the tree-builder bits the tokenizer depends on --------------------- */
@@ -416,8 +522,8 @@ static int is_breakout(const tokenizer *t, const char *n, size_t len) {
   if (name_in(n, len, list)) return 1;
   if (!name_is(n, len, "font")) return 0;
   for (size_t i = 0; i < t->n_recs; i++) {
-    const char *an = t->tag.data + t->recs[i].name_off;
-    size_t al = t->recs[i].name_len;
+    const char *an = tag_str_ptr(t, t->recs[i].name);
+    size_t al = t->recs[i].name.len;
     if (name_is(an, al, "color") || name_is(an, al, "face") || name_is(an, al, "size")) return 1;
   }
   return 0;
@@ -430,8 +536,8 @@ static int is_html_point(enum foreign_kind ns, const char *n, size_t len) {
 }
 
 static void after_start_tag(tokenizer *t, int self_closing) {
-  const char *n = t->tag.data;
-  size_t len = t->tag_name_len;
+  const char *n = tag_str_ptr(t, t->tag_name);
+  size_t len = t->tag_name.len;
   if (in_foreign(t)) {
     enum foreign_kind ns = (enum foreign_kind)t->foreign[t->foreign_depth - 1].kind;
     if (is_breakout(t, n, len)) {
@@ -462,8 +568,8 @@ static void after_start_tag(tokenizer *t, int self_closing) {
 /* An end tag closes the nearest matching svg/math-related element. */
 static void after_end_tag(tokenizer *t) {
   t->content = C_DATA;
-  const char *n = t->tag.data;
-  size_t len = t->tag_name_len;
+  const char *n = tag_str_ptr(t, t->tag_name);
+  size_t len = t->tag_name.len;
   for (size_t i = t->foreign_depth; i > 0; i--) {
     const foreign_entry *e = &t->foreign[i - 1];
     if (e->name_len == len && memcmp(e->name, n, len) == 0) {
@@ -489,7 +595,7 @@ static unsigned name_key(const char *s, size_t n) {
 static void attr_begin(tokenizer *t, int is_end, size_t offset) {
   t->attr_mode = ATTR_DISCARD;
   if (is_end) return; /* end tags carry no attributes (a parse error the spec ignores) */
-  if (t->n_recs >= t->max_attrs || t->tag.len >= t->max_tok) {
+  if (t->n_recs >= t->max_attrs || t->tag_bytes >= t->max_tok) {
     t->st->attrs_dropped++;
     t->st->limit_hit = 1;
     return;
@@ -510,42 +616,46 @@ static void attr_begin(tokenizer *t, int is_end, size_t offset) {
     t->attrs = a;
     t->cap_recs = cap;
   }
-  t->recs[t->n_recs].name_off = t->tag.len;
   t->recs[t->n_recs].offset = offset;
   t->attr_mode = ATTR_KEEP;
 }
 
 static void attr_name(tokenizer *t, size_t from, size_t to) {
-  if (t->attr_mode == ATTR_KEEP) sb_put_name(t, &t->tag, t->in + from, to - from);
+  if (t->attr_mode == ATTR_KEEP) tag_name_str(t, &t->recs[t->n_recs].name, from, to);
 }
 
 /* The attribute name is complete: drop it when it repeats an earlier one. */
 static void attr_name_done(tokenizer *t) {
   if (t->attr_mode != ATTR_KEEP) return;
   attr_rec *r = &t->recs[t->n_recs];
-  const char *name = t->tag.data + r->name_off;
-  r->name_len = t->tag.len - r->name_off;
-  r->key = name_key(name, r->name_len);
+  const char *name = tag_str_ptr(t, r->name);
+  r->key = name_key(name, r->name.len);
   uint64_t bit = (uint64_t)1 << ((r->key * 0x9E3779B1u) >> 26);
   int maybe_seen = (t->keys_seen & bit) != 0;
   t->keys_seen |= bit;
   for (size_t i = 0; maybe_seen && i < t->n_recs; i++) {
     const attr_rec *o = &t->recs[i];
-    if (o->key == r->key && o->name_len == r->name_len &&
-        memcmp(t->tag.data + o->name_off, name, r->name_len) == 0) {
-      t->tag.len = r->name_off;
+    if (o->key == r->key && o->name.len == r->name.len &&
+        memcmp(tag_str_ptr(t, o->name), name, r->name.len) == 0) {
+      if (!r->name.in_input) t->tag.len = r->name.off; /* and it no longer counts to the limit */
+      t->tag_bytes -= r->name.len;
       t->attr_mode = ATTR_DISCARD;
       t->st->attrs_dropped++;
       t->st->parse_errors++;
       return;
     }
   }
-  r->val_off = t->tag.len;
+  r->value = tag_str_new(t);
   t->n_recs++;
 }
 
 static void attr_value(tokenizer *t, const void *s, size_t n) {
-  if (t->attr_mode == ATTR_KEEP) sb_put(t, &t->tag, s, n);
+  if (t->attr_mode == ATTR_KEEP) tag_put(t, &t->recs[t->n_recs - 1].value, s, n, 0);
+}
+
+/* Whether c in a value needs decoding: a reference, NUL, or (quoted) CR. */
+static int value_special(unsigned char c, const stop_set *stop) {
+  return c == '&' || c == '\0' || (c == '\r' && stop != &uq_stop);
 }
 
 /* The byte at q inside an attribute value is '&', NUL or CR; returns the next position. */
@@ -574,13 +684,16 @@ static size_t attr_value_special(tokenizer *t, size_t q) {
 
 /* Reads a value up to a byte in stop other than & NUL CR; returns its position. */
 static size_t attr_value_run(tokenizer *t, size_t q, const stop_set *stop) {
+  size_t r = skip(t, q, stop);
+  if (r >= t->len || !value_special(t->in[r], stop)) { /* most values: one run of input */
+    if (t->attr_mode == ATTR_KEEP) tag_slice(t, &t->recs[t->n_recs - 1].value, q, r);
+    return r;
+  }
   for (;;) {
-    size_t r = skip(t, q, stop);
     if (r > q) attr_value(t, t->in + q, r - q);
-    if (r >= t->len) return r;
-    unsigned char c = t->in[r];
-    if (c != '&' && c != '\0' && (c != '\r' || stop == &uq_stop)) return r;
+    if (r >= t->len || !value_special(t->in[r], stop)) return r;
     q = attr_value_special(t, r);
+    r = skip(t, q, stop);
   }
 }
 
@@ -588,17 +701,16 @@ static void emit_tag(tokenizer *t, int is_end, int self_closing, size_t start, s
   flush_text(t);
   for (size_t i = 0; i < t->n_recs; i++) {
     const attr_rec *r = &t->recs[i];
-    size_t val_end = i + 1 < t->n_recs ? t->recs[i + 1].name_off : t->tag.len;
-    t->attrs[i] = (bw_html_attr){.name = t->tag.data + r->name_off,
-                                 .name_len = r->name_len,
-                                 .value = t->tag.data + r->val_off,
-                                 .value_len = val_end - r->val_off,
+    t->attrs[i] = (bw_html_attr){.name = tag_str_ptr(t, r->name),
+                                 .name_len = r->name.len,
+                                 .value = tag_str_ptr(t, r->value),
+                                 .value_len = r->value.len,
                                  .offset = r->offset};
   }
   if (is_end && self_closing) t->st->parse_errors++;
   bw_html_token tok = {.type = is_end ? BW_HTML_END_TAG : BW_HTML_START_TAG,
-                       .name = t->tag.data,
-                       .name_len = t->tag_name_len,
+                       .name = tag_str_ptr(t, t->tag_name),
+                       .name_len = t->tag_name.len,
                        .attrs = t->n_recs ? t->attrs : NULL,
                        .n_attrs = t->n_recs,
                        .self_closing = self_closing,
@@ -663,11 +775,11 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
 /* A tag whose name starts at q (the '<' is at start). */
 static void parse_tag(tokenizer *t, size_t start, size_t q, int is_end) {
   t->tag.len = 0;
+  t->tag_bytes = 0;
   t->n_recs = 0;
   t->keys_seen = 0;
   size_t name_end = skip(t, q, &tagname_stop);
-  sb_put_name(t, &t->tag, t->in + q, name_end - q);
-  t->tag_name_len = t->tag.len;
+  tag_name_str(t, &t->tag_name, q, name_end);
   int self_closing = 0;
   size_t end = tag_attributes(t, name_end, is_end, &self_closing);
   if (end == EOF_IN_TAG) {
