@@ -31,6 +31,7 @@
 #endif
 
 #include "html/entities.h"
+#include "util/byte_table.h"
 
 #define DEFAULT_MAX_ATTRS 256
 #define DEFAULT_MAX_TOKEN ((size_t)4 << 20)
@@ -60,22 +61,12 @@ typedef struct stop_set {
 #define STOP_IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\f' || (c) == '\r')
 #define STOP_E(c, a, b, d, e, ws)                                                                  \
   ((c) == (a) || (c) == (b) || (c) == (d) || (c) == (e) || ((ws) && STOP_IS_WS(c)))
-#define STOP_R4(k, ...)                                                                            \
-  STOP_E((k), __VA_ARGS__), STOP_E((k) + 1, __VA_ARGS__), STOP_E((k) + 2, __VA_ARGS__),            \
-      STOP_E((k) + 3, __VA_ARGS__)
-#define STOP_R16(k, ...)                                                                           \
-  STOP_R4((k), __VA_ARGS__), STOP_R4((k) + 4, __VA_ARGS__), STOP_R4((k) + 8, __VA_ARGS__),         \
-      STOP_R4((k) + 12, __VA_ARGS__)
-#define STOP_R64(k, ...)                                                                           \
-  STOP_R16((k), __VA_ARGS__), STOP_R16((k) + 16, __VA_ARGS__), STOP_R16((k) + 32, __VA_ARGS__),    \
-      STOP_R16((k) + 48, __VA_ARGS__)
 #define STOP_X16(c)                                                                                \
   { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
 #define STOP_SET(a, b, d, e, ws)                                                                   \
   {                                                                                                \
-    {STOP_R64(0, a, b, d, e, ws), STOP_R64(64, a, b, d, e, ws), STOP_R64(128, a, b, d, e, ws),     \
-     STOP_R64(192, a, b, d, e, ws)},                                                               \
-        {STOP_X16(a), STOP_X16(b), STOP_X16(d), STOP_X16(e)}, ws                                   \
+    BW_BYTE_TABLE(STOP_E, a, b, d, e, ws), {STOP_X16(a), STOP_X16(b), STOP_X16(d), STOP_X16(e)},   \
+        ws                                                                                         \
   }
 
 static const stop_set doctype_name_stop = STOP_SET('>', '>', '>', '>', 1);

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/byte_table.h"
+
 struct bw_url_ctx {
   psl_ctx_t *psl;
 };
@@ -130,21 +132,20 @@ static void fail(bw_url *out, const char *why) {
 /* Which WHATWG percent-encode set applies to a component. */
 typedef enum pct_set { SET_OPAQUE, SET_PATH, SET_QUERY, SET_SPECIAL_QUERY, SET_FRAGMENT } pct_set;
 
-static int must_encode(unsigned char c, pct_set set) {
-  if (c < 0x20 || c >= 0x7F) return 1;
-  if (set == SET_OPAQUE) return 0;
-  if (c == ' ' || c == '"' || c == '<' || c == '>') return 1;
-  switch (set) {
-  case SET_PATH:
-    return c == '#' || c == '?' || c == '`' || c == '{' || c == '}';
-  case SET_QUERY:
-    return c == '#';
-  case SET_SPECIAL_QUERY:
-    return c == '#' || c == '\'';
-  default:
-    return c == '`';
-  }
-}
+/*
+ * The bytes put_normalised does not copy as they are, one bit per
+ * percent-encode set: '%' (an escape to normalise) and what the set encodes.
+ * Every set encodes controls and bytes above 0x7E; all but the opaque set
+ * space, '"', '<' and '>'; and each set its own few. A table, so that the
+ * loop over a URL's bytes costs one load per byte.
+ */
+#define ENCODE_BITS(c, unused)                                                                     \
+  (((c) < 0x20 || (c) >= 0x7F || (c) == '%' ? 0x1F : 0) |                                          \
+   ((c) == ' ' || (c) == '"' || (c) == '<' || (c) == '>' ? 0x1F & ~(1 << SET_OPAQUE) : 0) |        \
+   ((c) == '#' || (c) == '?' || (c) == '`' || (c) == '{' || (c) == '}' ? 1 << SET_PATH : 0) |      \
+   ((c) == '#' ? 1 << SET_QUERY : 0) | ((c) == '#' || (c) == '\'' ? 1 << SET_SPECIAL_QUERY : 0) |  \
+   ((c) == '`' ? 1 << SET_FRAGMENT : 0))
+static const unsigned char not_copied[256] = BW_BYTE_TABLE(ENCODE_BITS, 0);
 
 static int unreserved(int c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -163,7 +164,7 @@ static void put_normalised(sbuf *b, const char *s, size_t n, pct_set set, int de
   while (i < n) {
     /* Most bytes stay as they are: copy each run of them at once. */
     size_t j = i;
-    while (j < n && s[j] != '%' && !must_encode((unsigned char)s[j], set)) j++;
+    while (j < n && !(not_copied[(unsigned char)s[j]] >> set & 1)) j++;
     if (j > i) sbuf_put(b, s + i, j - i);
     if (j == n) return;
     int v = pct_value(s, n, j);
