@@ -148,6 +148,8 @@ static void test_text_references(void **state) {
   (void)state;
   static const tcase cases[] = {
       {"&amp;&lt;&gt;&quot;&apos;", "T:&<>\"'"},
+      {"&nbsp;&nbsp&nbs;&NBSP;", "T:\xC2\xA0\xC2\xA0&nbs;&NBSP;"}, /* &nbsp; has a fast path */
+      {"&amp;x&amp&gt;;&lt", "T:&x&>;<"},
       {"&amp &lt", "T:& <"},
       {"&notit;", "T:\xC2\xACit;"},
       {"&notin;", "T:\xE2\x88\x89"},
