@@ -38,6 +38,7 @@
 #define MIN_MAX_TOKEN 64 /* so that one decoded reference always fits a buffer */
 #define FOREIGN_MAX 64
 #define FOREIGN_NAME_MAX 16
+#define INDEX_FROM 16 /* attributes of a tag past which duplicates are found by hashing */
 
 static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -138,6 +139,9 @@ typedef struct tokenizer {
   bw_html_attr *attrs;
   size_t n_recs, cap_recs;
   uint64_t keys_seen; /* one bit per name_key hash of this tag's names: most tags need no search */
+  uint32_t *index;    /* tags with INDEX_FROM or more attributes: recs index + 1 by name, 0 free */
+  size_t index_size;  /* slots in use for this tag (a power of two), 0 while not indexed */
+  size_t index_cap;
   enum attr_mode attr_mode;
   sbuf misc; /* comment and doctype data */
   foreign_entry foreign[FOREIGN_MAX];
@@ -615,26 +619,88 @@ static void attr_name(tokenizer *t, size_t from, size_t to) {
   if (t->attr_mode == ATTR_KEEP) tag_name_str(t, &t->recs[t->n_recs].name, from, to);
 }
 
-/* The attribute name is complete: drop it when it repeats an earlier one. */
-static void attr_name_done(tokenizer *t) {
-  if (t->attr_mode != ATTR_KEEP) return;
+/*
+ * Whether the name of recs[n_recs] repeats an earlier attribute's, for a
+ * tag with few attributes: compare keys with each earlier one, and most
+ * often skip even that, when the key's bit in keys_seen was never set.
+ */
+static int seen_few(tokenizer *t, const char *name, size_t len) {
   attr_rec *r = &t->recs[t->n_recs];
-  const char *name = tag_str_ptr(t, r->name);
-  r->key = name_key(name, r->name.len);
+  r->key = name_key(name, len);
   uint64_t bit = (uint64_t)1 << ((r->key * 0x9E3779B1u) >> 26);
   int maybe_seen = (t->keys_seen & bit) != 0;
   t->keys_seen |= bit;
   for (size_t i = 0; maybe_seen && i < t->n_recs; i++) {
     const attr_rec *o = &t->recs[i];
-    if (o->key == r->key && o->name.len == r->name.len &&
-        memcmp(tag_str_ptr(t, o->name), name, r->name.len) == 0) {
-      if (!r->name.in_input) t->tag.len = r->name.off; /* and it no longer counts to the limit */
-      t->tag_bytes -= r->name.len;
-      t->attr_mode = ATTR_DISCARD;
-      t->st->attrs_dropped++;
-      t->st->parse_errors++;
-      return;
+    if (o->key == r->key && o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static unsigned name_hash(const char *s, size_t n) {
+  unsigned h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* Looks recs[i]'s name up in the index; adds i when absent. Returns 1 when present. */
+static int index_find_or_add(tokenizer *t, size_t i) {
+  const char *name = tag_str_ptr(t, t->recs[i].name);
+  size_t len = t->recs[i].name.len, mask = t->index_size - 1;
+  for (size_t slot = name_hash(name, len) & mask;; slot = (slot + 1) & mask) {
+    uint32_t v = t->index[slot];
+    if (!v) {
+      t->index[slot] = (uint32_t)i + 1;
+      return 0;
     }
+    const attr_rec *o = &t->recs[v - 1];
+    if (o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0) return 1;
+  }
+}
+
+/* Makes the index at least twice the size of the attributes so far, re-adding them. */
+static int index_grow(tokenizer *t) {
+  size_t size = t->index_size ? t->index_size * 2 : 64;
+  while (size < 2 * (t->n_recs + 1)) size *= 2;
+  if (size > t->index_cap) {
+    uint32_t *p = realloc(t->index, size * sizeof *p);
+    if (!p) {
+      t->rc = -1;
+      return 0;
+    }
+    t->index = p;
+    t->index_cap = size;
+  }
+  t->index_size = size;
+  memset(t->index, 0, size * sizeof *t->index);
+  for (size_t i = 0; i < t->n_recs; i++) index_find_or_add(t, i);
+  return 1;
+}
+
+/*
+ * Whether the name of recs[n_recs] repeats an earlier attribute's, for a
+ * tag with many: through a hash index of the names, as comparing with each
+ * earlier one would cost quadratic time (mail has tags with hundreds).
+ */
+static int seen_many(tokenizer *t) {
+  if (2 * (t->n_recs + 1) > t->index_size && !index_grow(t)) return 0;
+  return index_find_or_add(t, t->n_recs);
+}
+
+/* The attribute name is complete: drop it when it repeats an earlier one. */
+static void attr_name_done(tokenizer *t) {
+  if (t->attr_mode != ATTR_KEEP) return;
+  attr_rec *r = &t->recs[t->n_recs];
+  int few = t->n_recs < INDEX_FROM || t->n_recs >= UINT32_MAX - 1; /* the index holds uint32 */
+  int seen = few ? seen_few(t, tag_str_ptr(t, r->name), r->name.len) : seen_many(t);
+  if (seen) {
+    if (!r->name.in_input) t->tag.len = r->name.off; /* and it no longer counts to the limit */
+    t->tag_bytes -= r->name.len;
+    t->attr_mode = ATTR_DISCARD;
+    t->st->attrs_dropped++;
+    t->st->parse_errors++;
+    return;
   }
   r->value = tag_str_new(t);
   t->n_recs++;
@@ -769,6 +835,7 @@ static void parse_tag(tokenizer *t, size_t start, size_t q, int is_end) {
   t->tag_bytes = 0;
   t->n_recs = 0;
   t->keys_seen = 0;
+  t->index_size = 0;
   size_t name_end = skip(t, q, &tagname_stop);
   tag_name_str(t, &t->tag_name, q, name_end);
   int self_closing = 0;
@@ -1109,5 +1176,6 @@ int bw_html_tokenize(const char *input, size_t len, const bw_html_opts *opts, bw
   free(t.misc.data);
   free(t.recs);
   free(t.attrs);
+  free(t.index);
   return t.rc;
 }
