@@ -106,7 +106,8 @@ typedef struct tag_str {
 typedef struct attr_rec {
   tag_str name, value;
   size_t offset;
-  unsigned key; /* name_key of the name */
+  unsigned key;  /* name_key of the name */
+  unsigned hash; /* name_hash of the name, once the tag's names are indexed */
 } attr_rec;
 
 typedef struct foreign_entry {
@@ -646,16 +647,19 @@ static unsigned name_hash(const char *s, size_t n) {
 
 /* Looks recs[i]'s name up in the index; adds i when absent. Returns 1 when present. */
 static int index_find_or_add(tokenizer *t, size_t i) {
-  const char *name = tag_str_ptr(t, t->recs[i].name);
-  size_t len = t->recs[i].name.len, mask = t->index_size - 1;
-  for (size_t slot = name_hash(name, len) & mask;; slot = (slot + 1) & mask) {
+  attr_rec *r = &t->recs[i];
+  const char *name = tag_str_ptr(t, r->name);
+  size_t len = r->name.len, mask = t->index_size - 1;
+  r->hash = name_hash(name, len);
+  for (size_t slot = r->hash & mask;; slot = (slot + 1) & mask) {
     uint32_t v = t->index[slot];
     if (!v) {
       t->index[slot] = (uint32_t)i + 1;
       return 0;
     }
     const attr_rec *o = &t->recs[v - 1];
-    if (o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0) return 1;
+    if (o->hash == r->hash && o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0)
+      return 1;
   }
 }
 
