@@ -144,10 +144,33 @@ static void test_duplicate_attributes(void **state) {
   assert_int_equal(st.limit_hit, 0);
 }
 
+/* Past 16 attributes duplicates are found through a hash index: the same rules must hold. */
+static void test_many_duplicate_attributes(void **state) {
+  (void)state;
+  char in[2048], want[2048];
+  size_t n = (size_t)snprintf(in, sizeof in, "<x");
+  size_t w = (size_t)snprintf(want, sizeof want, "S:x[");
+  for (int i = 0; i < 60; i++) {
+    n += (size_t)snprintf(in + n, sizeof in - n, " a%d=%d", i, i);
+    w += (size_t)snprintf(want + w, sizeof want - w, "%sa%d=%d", i ? "," : "", i, i);
+    if (i == 10 || i == 20 || i == 40) /* repeats of a first, a middle and a recent name */
+      n += (size_t)snprintf(in + n, sizeof in - n, " a%d=dup A%d=dup a%d=dup", i / 2, i - 1, i);
+  }
+  snprintf(in + n, sizeof in - n, " a0 A59=dup b=last>");
+  snprintf(want + w, sizeof want - w, ",b=last]");
+  serial s;
+  bw_html_stats st;
+  assert_string_equal(tokenize_n(in, strlen(in), &s, &st, NULL), want);
+  assert_int_equal(st.attrs_dropped, 3 * 3 + 2);
+  assert_int_equal(st.limit_hit, 0);
+}
+
 static void test_text_references(void **state) {
   (void)state;
   static const tcase cases[] = {
       {"&amp;&lt;&gt;&quot;&apos;", "T:&<>\"'"},
+      {"&nbsp;&nbsp&nbs;&NBSP;", "T:\xC2\xA0\xC2\xA0&nbs;&NBSP;"}, /* &nbsp; has a fast path */
+      {"&amp;x&amp&gt;;&lt", "T:&x&>;<"},
       {"&amp &lt", "T:& <"},
       {"&notit;", "T:\xC2\xACit;"},
       {"&notin;", "T:\xE2\x88\x89"},
@@ -437,6 +460,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tags_and_attributes),
       cmocka_unit_test(test_duplicate_attributes),
+      cmocka_unit_test(test_many_duplicate_attributes),
       cmocka_unit_test(test_text_references),
       cmocka_unit_test(test_attribute_references),
       cmocka_unit_test(test_rcdata_rawtext_script),

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -65,7 +66,8 @@ static const char HTML_MESSAGE[] =
     "<span style=\"background-image:url(https://inline-bg.test/i.png)\"></span>\n"
     "<img src=\"cid:logo@x\"><img src=\"data:image/gif;base64,R0lGOD\">\n"
     "<video poster=\"https://poster.test/p.jpg\"></video>\n"
-    "<input type=\"image\" src=\"https://input.test/i.png\"><input type=\"text\" src=\"https://no.test/\">\n"
+    "<input type=\"image\" src=\"https://input.test/i.png\"><input type=\"text\" "
+    "src=\"https://no.test/\">\n"
     "<iframe src=\"https://frame.test/f\"></iframe>\n"
     "<a href=\"https://evil.test/login\">  https://www.bbc.co.uk/\n news </a>\n"
     "<a href=\"https://x.test/\"><img src=\"https://btn.test/b.png\" alt=\"Read more\"></a>\n"
@@ -109,6 +111,42 @@ static void test_html_resources(void **state) {
   json_array_foreach(json_object_get(root, "resources"), i, res) {
     assert_null(strstr(str(res, "url"), "no.test")); /* input type=text loads nothing */
   }
+  json_decref(root);
+}
+
+/*
+ * Hidden ancestors whose CSS is only read once something below them has a
+ * resource: through unstyled elements, after siblings closed, for a <style>
+ * block, and past the 64 KiB of style text the extractor keeps for open
+ * elements (beyond it elements are resolved when they open).
+ */
+static void test_hidden_ancestors(void **state) {
+  (void)state;
+  enum { BIG = 30000 };
+  static char msg[4 * BIG + 4096];
+  size_t n =
+      (size_t)snprintf(msg, sizeof msg, "%s",
+                       "From: a@example.org\nContent-Type: text/html\n\n"
+                       "<div style=\"display:none\"><span><table><tr><td style=\"color:red\">"
+                       "<img src=\"https://deep.test/a.gif\"></td></tr></table></span></div>"
+                       "<div style=\"opacity:0\"><p></p></div>"
+                       "<img src=\"https://after-close.test/b.gif\" width=10 height=10>"
+                       "<div style=\"visibility:hidden\"><style>"
+                       ".x{background:url(https://sheet.test/s.png)}</style></div>");
+  for (int level = 0; level < 3; level++) { /* three divs, ~90 KB of style text in all */
+    n += (size_t)snprintf(msg + n, sizeof msg - n, "<div style=\"");
+    while (n < (size_t)(level + 1) * BIG + 600) n += (size_t)snprintf(msg + n, 12, "padding:0;");
+    n += (size_t)snprintf(msg + n, sizeof msg - n, "%s\">", level == 0 ? "opacity:0" : "margin:0");
+  }
+  snprintf(msg + n, sizeof msg - n, "%s",
+           "<img src=\"https://budget.test/c.gif\" width=10 height=10></div></div></div>"
+           "<img src=\"https://after-budget.test/d.gif\" width=10 height=10>");
+  json_t *root = scan_to_json(engine, msg);
+  assert_string_equal(str(find_resource(root, "deep.test"), "hidden_reasons"), "hidden-ancestor");
+  assert_false(json_is_true(json_object_get(find_resource(root, "after-close.test"), "hidden")));
+  assert_string_equal(str(find_resource(root, "sheet.test"), "hidden_reasons"), "hidden-ancestor");
+  assert_string_equal(str(find_resource(root, "budget.test"), "hidden_reasons"), "hidden-ancestor");
+  assert_false(json_is_true(json_object_get(find_resource(root, "after-budget.test"), "hidden")));
   json_decref(root);
 }
 
@@ -213,7 +251,8 @@ static void test_forwarded_impersonation(void **state) {
       "--b\nContent-Type: message/rfc822\n\n"
       "From: \"BBC News\" <alerts@bbc-newsroom.test>\nTo: bob@ngo-b.example\nSubject: Today\n"
       "Content-Type: text/html\n\n<p>News</p>"
-      "<img src=\"https://t.newsbrief.test/o/c5b0b2f9e0c2b3e28ef5e3c87c8c4a59.gif\" width=1 height=1>"
+      "<img src=\"https://t.newsbrief.test/o/c5b0b2f9e0c2b3e28ef5e3c87c8c4a59.gif\" width=1 "
+      "height=1>"
       "<img src=\"https://t.newsbrief.test/p.gif?r=Ym9iQG5nby1iLmV4YW1wbGU\" width=1 height=1>\n"
       "--b--\n");
   assert_string_equal(str(root, "verdict"), "targeted_beacon");
@@ -227,9 +266,13 @@ static void test_forwarded_impersonation(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_html_resources),       cmocka_unit_test(test_html_links),
-      cmocka_unit_test(test_text_plain_urls),      cmocka_unit_test(test_url_limit_is_a_finding),
-      cmocka_unit_test(test_garbage_is_not_an_error), cmocka_unit_test(test_json_escapes_invalid_utf8),
+      cmocka_unit_test(test_html_resources),
+      cmocka_unit_test(test_html_links),
+      cmocka_unit_test(test_hidden_ancestors),
+      cmocka_unit_test(test_text_plain_urls),
+      cmocka_unit_test(test_url_limit_is_a_finding),
+      cmocka_unit_test(test_garbage_is_not_an_error),
+      cmocka_unit_test(test_json_escapes_invalid_utf8),
       cmocka_unit_test(test_truncated_message_is_reported),
       cmocka_unit_test(test_forwarded_impersonation),
   };

@@ -77,19 +77,21 @@ static int at(const lexer *lx, size_t i) {
   return lx->pos + i < lx->len ? lx->s[lx->pos + i] : -1;
 }
 
-static void put(lexer *lx, const char *p, size_t n) {
-  if (lx->oom) return;
-  if (lx->blen + n > lx->bcap) {
-    size_t cap = lx->bcap ? lx->bcap : 64;
-    while (cap < lx->blen + n) cap *= 2;
-    char *nb = realloc(lx->buf, cap);
-    if (!nb) {
-      lx->oom = 1;
-      return;
-    }
-    lx->buf = nb;
-    lx->bcap = cap;
+static void grow(lexer *lx, size_t n) {
+  size_t cap = lx->bcap ? lx->bcap : 64;
+  while (cap < lx->blen + n) cap *= 2;
+  char *nb = realloc(lx->buf, cap);
+  if (!nb) {
+    lx->oom = 1;
+    return;
   }
+  lx->buf = nb;
+  lx->bcap = cap;
+}
+
+static void put(lexer *lx, const char *p, size_t n) {
+  if (lx->blen + n > lx->bcap) grow(lx, n);
+  if (lx->oom) return;
   memcpy(lx->buf + lx->blen, p, n);
   lx->blen += n;
 }
@@ -204,10 +206,19 @@ static void consume_escape(lexer *lx) {
   put_cp(lx, cp);
 }
 
+/* A name character other than NUL (which becomes U+FFFD, byte by byte). */
+static int is_plain_name(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '_' ||
+         c >= 0x80;
+}
+
 static void consume_name(lexer *lx) {
   for (;;) {
+    size_t start = lx->pos;
+    while (lx->pos < lx->len && is_plain_name(lx->s[lx->pos])) lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
-    if (is_name(c)) {
+    if (c == 0) {
       put_byte(lx, c);
       lx->pos++;
     } else if (valid_escape(lx, 0)) {
@@ -224,6 +235,11 @@ static void consume_string(lexer *lx, token *t) {
   lx->pos++;
   t->type = T_STRING;
   for (;;) {
+    size_t start = lx->pos; /* the bytes that stand for themselves, copied at once */
+    while (lx->pos < lx->len && lx->s[lx->pos] != quote && lx->s[lx->pos] != '\\' &&
+           lx->s[lx->pos] != 0 && !is_newline(lx->s[lx->pos]))
+      lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
     if (c < 0) return;
     if (c == quote) {
@@ -269,11 +285,19 @@ static int non_printable(int c) {
   return (c >= 0 && c <= 8) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F;
 }
 
+/* A byte of an unquoted url that stands for itself: no space, control, ( ) quote or backslash */
+static int url_plain(int c) {
+  return c > ' ' && c != 0x7F && c != '(' && c != ')' && c != '"' && c != '\'' && c != '\\';
+}
+
 /* Called with pos after "url(": an unquoted url token, or a bad url. */
 static void consume_url(lexer *lx, token *t) {
   t->type = T_URL;
   while (is_ws(at(lx, 0))) lx->pos++;
   for (;;) {
+    size_t start = lx->pos; /* the bytes that stand for themselves, copied at once */
+    while (lx->pos < lx->len && url_plain(lx->s[lx->pos])) lx->pos++;
+    if (lx->pos > start) put(lx, (const char *)lx->s + start, lx->pos - start);
     int c = at(lx, 0);
     if (c < 0) return;
     if (c == ')') {
@@ -1124,49 +1148,103 @@ static void apply_scale(cascade *c, const decl *d) {
   assign(c, P_SCALE, hides, d->important);
 }
 
-static void apply_declaration(cascade *c, const char *prop, const decl *d) {
-  static const struct {
-    const char *name;
-    prop_id id;
-    int negative;
-    kw_set kw;
-  } lengths[] = {{"width", P_WIDTH, 0, KW_SIZE},
-                 {"height", P_HEIGHT, 0, KW_SIZE},
-                 {"max-width", P_MAX_WIDTH, 0, KW_MAX},
-                 {"max-height", P_MAX_HEIGHT, 0, KW_MAX},
-                 {"left", P_LEFT, 1, KW_AUTO},
-                 {"top", P_TOP, 1, KW_AUTO},
-                 {"right", P_RIGHT, 1, KW_AUTO},
-                 {"bottom", P_BOTTOM, 1, KW_AUTO},
-                 {"text-indent", P_TEXT_INDENT, 1, KW_NONE},
-                 {"margin-left", P_MARGIN_LEFT, 1, KW_AUTO},
-                 {"margin-top", P_MARGIN_TOP, 1, KW_AUTO}};
-  for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++)
-    if (strcmp(prop, lengths[i].name) == 0) {
-      apply_length(c, lengths[i].id, d, lengths[i].negative, lengths[i].kw);
-      return;
-    }
-  if (strcmp(prop, "margin") == 0)
+/* How a property's value is read. */
+typedef enum prop_kind {
+  K_LENGTH, /* one length into prop_id, see property.negative and property.kw */
+  K_MARGIN,
+  K_INSET,
+  K_DISPLAY,
+  K_VISIBILITY,
+  K_OPACITY,
+  K_POSITION,
+  K_CLIP,
+  K_CLIP_PATH,
+  K_TRANSFORM,
+  K_SCALE
+} prop_kind;
+
+/*
+ * The properties that size or hide an element; every other declaration is
+ * read past. Lookups compare the length first, so the many declarations that
+ * do not matter (font, color, padding...) cost a few integer compares.
+ */
+typedef struct property {
+  const char *name;
+  unsigned char len, kind, id, negative, kw;
+} property;
+
+#define PROPERTY(name, kind, id, negative, kw)                                                     \
+  { name, sizeof(name) - 1, kind, id, negative, kw }
+static const property PROPERTIES[] = {
+    PROPERTY("width", K_LENGTH, P_WIDTH, 0, KW_SIZE),
+    PROPERTY("height", K_LENGTH, P_HEIGHT, 0, KW_SIZE),
+    PROPERTY("max-width", K_LENGTH, P_MAX_WIDTH, 0, KW_MAX),
+    PROPERTY("max-height", K_LENGTH, P_MAX_HEIGHT, 0, KW_MAX),
+    PROPERTY("left", K_LENGTH, P_LEFT, 1, KW_AUTO),
+    PROPERTY("top", K_LENGTH, P_TOP, 1, KW_AUTO),
+    PROPERTY("right", K_LENGTH, P_RIGHT, 1, KW_AUTO),
+    PROPERTY("bottom", K_LENGTH, P_BOTTOM, 1, KW_AUTO),
+    PROPERTY("text-indent", K_LENGTH, P_TEXT_INDENT, 1, KW_NONE),
+    PROPERTY("margin-left", K_LENGTH, P_MARGIN_LEFT, 1, KW_AUTO),
+    PROPERTY("margin-top", K_LENGTH, P_MARGIN_TOP, 1, KW_AUTO),
+    PROPERTY("margin", K_MARGIN, 0, 0, 0),
+    PROPERTY("inset", K_INSET, 0, 0, 0),
+    PROPERTY("display", K_DISPLAY, 0, 0, 0),
+    PROPERTY("visibility", K_VISIBILITY, 0, 0, 0),
+    PROPERTY("opacity", K_OPACITY, 0, 0, 0),
+    PROPERTY("position", K_POSITION, 0, 0, 0),
+    PROPERTY("clip", K_CLIP, 0, 0, 0),
+    PROPERTY("clip-path", K_CLIP_PATH, 0, 0, 0),
+    PROPERTY("-webkit-clip-path", K_CLIP_PATH, 0, 0, 0),
+    PROPERTY("transform", K_TRANSFORM, 0, 0, 0),
+    PROPERTY("-webkit-transform", K_TRANSFORM, 0, 0, 0),
+    PROPERTY("-ms-transform", K_TRANSFORM, 0, 0, 0),
+    PROPERTY("scale", K_SCALE, 0, 0, 0),
+};
+
+static const property *find_property(const char *prop) {
+  size_t n = strlen(prop);
+  for (size_t i = 0; i < sizeof(PROPERTIES) / sizeof(PROPERTIES[0]); i++)
+    if (PROPERTIES[i].len == n && memcmp(PROPERTIES[i].name, prop, n) == 0) return &PROPERTIES[i];
+  return NULL;
+}
+
+static void apply_declaration(cascade *c, const property *p, const decl *d) {
+  switch ((prop_kind)p->kind) {
+  case K_LENGTH:
+    apply_length(c, (prop_id)p->id, d, p->negative, (kw_set)p->kw);
+    break;
+  case K_MARGIN:
     apply_box_shorthand(c, d, P_MARGIN_TOP, P_MARGIN_LEFT, P_COUNT, P_COUNT);
-  else if (strcmp(prop, "inset") == 0)
+    break;
+  case K_INSET:
     apply_box_shorthand(c, d, P_TOP, P_LEFT, P_RIGHT, P_BOTTOM);
-  else if (strcmp(prop, "display") == 0)
+    break;
+  case K_DISPLAY:
     apply_display(c, d);
-  else if (strcmp(prop, "visibility") == 0)
+    break;
+  case K_VISIBILITY:
     apply_visibility(c, d);
-  else if (strcmp(prop, "opacity") == 0)
+    break;
+  case K_OPACITY:
     apply_opacity(c, d);
-  else if (strcmp(prop, "position") == 0)
+    break;
+  case K_POSITION:
     apply_position(c, d);
-  else if (strcmp(prop, "clip") == 0)
+    break;
+  case K_CLIP:
     apply_clip(c, d);
-  else if (strcmp(prop, "clip-path") == 0 || strcmp(prop, "-webkit-clip-path") == 0)
+    break;
+  case K_CLIP_PATH:
     apply_clip_path(c, d);
-  else if (strcmp(prop, "transform") == 0 || strcmp(prop, "-webkit-transform") == 0 ||
-           strcmp(prop, "-ms-transform") == 0)
+    break;
+  case K_TRANSFORM:
     apply_transform(c, d);
-  else if (strcmp(prop, "scale") == 0)
+    break;
+  case K_SCALE:
     apply_scale(c, d);
+    break;
+  }
 }
 
 /* Removes a trailing "! important" and records it. */
@@ -1193,9 +1271,11 @@ static void add_value_token(decl *d, const token *t) {
 
 /*
  * Reads one declaration's value up to a top-level ';' (or a stray '}') and
- * applies it. Returns 0 at the end of input.
+ * applies it. The value of a property that does not matter is only read
+ * past. Returns 0 at the end of input.
  */
 static int read_value(lexer *lx, cascade *c, const char *prop, decl *d) {
+  const property *p = prop[0] ? find_property(prop) : NULL;
   token t;
   int depth = 0;
   d->n = 0;
@@ -1208,10 +1288,10 @@ static int read_value(lexer *lx, cascade *c, const char *prop, decl *d) {
     if (t.type == T_FUNCTION || t.type == T_LPAREN || t.type == T_LBRACKET || t.type == T_LBRACE)
       depth++;
     if ((t.type == T_RPAREN || t.type == T_RBRACKET || t.type == T_RBRACE) && depth > 0) depth--;
-    if (t.type != T_WS) add_value_token(d, &t);
+    if (p && t.type != T_WS) add_value_token(d, &t);
   }
   strip_important(d);
-  if (!d->overflow && prop[0]) apply_declaration(c, prop, d);
+  if (p && !d->overflow) apply_declaration(c, p, d);
   return t.type != T_EOF;
 }
 

@@ -92,12 +92,42 @@ static long longest_match(const char *s, size_t avail) {
   return best;
 }
 
+/*
+ * The references mail uses most (&amp; in the query strings of links,
+ * &nbsp; in text), answered without the binary searches. A name ending in
+ * ';' never prefixes a longer name, so a match here is the longest match.
+ */
+static const struct common_ref {
+  const char *name; /* after the '&' */
+  unsigned char name_len;
+  const char *value; /* UTF-8 */
+  unsigned char value_len;
+} common_refs[] = {{"amp;", 4, "&", 1},
+                   {"nbsp;", 5, "\xC2\xA0", 2},
+                   {"quot;", 5, "\"", 1},
+                   {"lt;", 3, "<", 1},
+                   {"gt;", 3, ">", 1}};
+
+static size_t decode_common(const char *s, size_t avail, char *out, size_t *out_len) {
+  for (size_t i = 0; i < sizeof(common_refs) / sizeof(common_refs[0]); i++) {
+    const struct common_ref *r = &common_refs[i];
+    if (avail > r->name_len && memcmp(s + 1, r->name, r->name_len) == 0) {
+      memcpy(out, r->value, r->value_len);
+      *out_len = r->value_len;
+      return 1 + r->name_len;
+    }
+  }
+  return 0;
+}
+
 static size_t decode_named(const char *s, size_t avail, int in_attribute, char *out,
                            size_t *out_len, size_t *errors) {
+  size_t used = decode_common(s, avail, out, out_len);
+  if (used) return used;
   long e = longest_match(s + 1, avail - 1);
   if (e < 0) return 0; /* "ambiguous ampersand": the text stays as written */
   const struct bw_entity *ent = &bw_entities[e];
-  size_t used = 1 + ent->name_len;
+  used = 1 + ent->name_len;
   if (bw_entity_names[ent->name_off + ent->name_len - 1] != ';') {
     /* Legacy rule: in attributes "&amp=" or "&ampx" is left alone (URLs). */
     if (in_attribute && used < avail && (s[used] == '=' || is_alnum((unsigned char)s[used])))

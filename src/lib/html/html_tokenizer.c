@@ -4,8 +4,9 @@
  * The spec describes the tokenizer one character at a time; doing that
  * literally costs a function call and a state dispatch per byte. Here each
  * group of states is a loop that skips over the bytes it has no interest in
- * with a 256-entry stop table, and only the bytes that change state (< & >
- * quotes, whitespace, NUL, CR) are looked at individually. Because the whole
+ * with a stop set (16 bytes at a time with SSE2, else a 256-entry table),
+ * and only the bytes that change state (< & > quotes, whitespace, NUL, CR)
+ * are looked at individually. Because the whole
  * input is in memory, lookahead replaces the spec's temporary buffers (end
  * tag names, character references), which gives the same tokens.
  *
@@ -22,32 +23,64 @@
  */
 #include "html/html_tokenizer.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "html/entities.h"
+#include "util/byte_table.h"
 
 #define DEFAULT_MAX_ATTRS 256
 #define DEFAULT_MAX_TOKEN ((size_t)4 << 20)
 #define MIN_MAX_TOKEN 64 /* so that one decoded reference always fits a buffer */
 #define FOREIGN_MAX 64
 #define FOREIGN_NAME_MAX 16
+#define INDEX_FROM 16 /* attributes of a tag past which duplicates are found by hashing */
 
 static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 #define WS ['\t'] = 1, ['\n'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1
 static const unsigned char is_ws[256] = {WS};
-static const unsigned char doctype_name_stop[256] = {WS, ['>'] = 1};
-static const unsigned char tagname_stop[256] = {WS, ['/'] = 1, ['>'] = 1};
-static const unsigned char attrname_stop[256] = {WS, ['/'] = 1, ['>'] = 1, ['='] = 1};
-static const unsigned char dq_stop[256] = {['"'] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
-static const unsigned char sq_stop[256] = {['\''] = 1, ['&'] = 1, ['\0'] = 1, ['\r'] = 1};
-static const unsigned char uq_stop[256] = {WS, ['>'] = 1, ['&'] = 1, ['\0'] = 1};
-static const unsigned char data_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1};
-static const unsigned char rcdata_stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1, ['\0'] = 1};
-static const unsigned char rawtext_stop[256] = {['<'] = 1, ['\r'] = 1, ['\0'] = 1};
-static const unsigned char plain_stop[256] = {['\r'] = 1, ['\0'] = 1};
-static const unsigned char escaped_stop[256] = {['<'] = 1, ['-'] = 1, ['\r'] = 1, ['\0'] = 1};
+
+/*
+ * The bytes that end a run of input in some state: up to four bytes, and
+ * optionally the five whitespace characters. The 256-entry table answers for
+ * one byte; the same bytes repeated 16 times serve the vector scan in
+ * find_stop. Both are written from the same arguments, the table by a macro
+ * that evaluates the membership test for each of the 256 bytes at compile
+ * time.
+ */
+typedef struct stop_set {
+  unsigned char table[256];
+  _Alignas(16) unsigned char vec[4][16]; /* unused places repeat a listed byte */
+  unsigned char ws;
+} stop_set;
+
+#define STOP_IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\f' || (c) == '\r')
+#define STOP_E(c, a, b, d, e, ws)                                                                  \
+  ((c) == (a) || (c) == (b) || (c) == (d) || (c) == (e) || ((ws) && STOP_IS_WS(c)))
+#define STOP_X16(c)                                                                                \
+  { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+#define STOP_SET(a, b, d, e, ws)                                                                   \
+  {                                                                                                \
+    BW_BYTE_TABLE(STOP_E, a, b, d, e, ws), {STOP_X16(a), STOP_X16(b), STOP_X16(d), STOP_X16(e)},   \
+        ws                                                                                         \
+  }
+
+static const stop_set doctype_name_stop = STOP_SET('>', '>', '>', '>', 1);
+static const stop_set tagname_stop = STOP_SET('/', '>', '>', '>', 1);
+static const stop_set attrname_stop = STOP_SET('/', '>', '=', '=', 1);
+static const stop_set dq_stop = STOP_SET('"', '&', '\0', '\r', 0);
+static const stop_set sq_stop = STOP_SET('\'', '&', '\0', '\r', 0);
+static const stop_set uq_stop = STOP_SET('>', '&', '\0', '\0', 1);
+static const stop_set data_stop = STOP_SET('<', '&', '\r', '\r', 0);
+static const stop_set rcdata_stop = STOP_SET('<', '&', '\r', '\0', 0);
+static const stop_set rawtext_stop = STOP_SET('<', '\r', '\0', '\0', 0);
+static const stop_set plain_stop = STOP_SET('\r', '\0', '\0', '\0', 0);
+static const stop_set escaped_stop = STOP_SET('<', '-', '\r', '\0', 0);
 
 enum content { C_DATA, C_RCDATA, C_RAWTEXT, C_SCRIPT, C_PLAINTEXT };
 
@@ -59,9 +92,22 @@ typedef struct sbuf {
   size_t len, cap;
 } sbuf;
 
+/*
+ * A name or value of the tag being read. Most need no change (lowercase
+ * names; values without references, CR or NUL) and are slices of the input;
+ * the others are built in the tag buffer. Offsets rather than pointers,
+ * because the buffer may move while the tag is read.
+ */
+typedef struct tag_str {
+  size_t off, len;
+  int in_input; /* off is into the input, else into tokenizer.tag */
+} tag_str;
+
 typedef struct attr_rec {
-  size_t name_off, name_len, val_off, offset;
-  unsigned hash;
+  tag_str name, value;
+  size_t offset;
+  unsigned key;  /* name_key of the name */
+  unsigned hash; /* name_hash of the name, once the tag's names are indexed */
 } attr_rec;
 
 typedef struct foreign_entry {
@@ -83,13 +129,20 @@ typedef struct tokenizer {
   enum content content;
   char end_name[FOREIGN_NAME_MAX]; /* the "appropriate end tag" name */
   size_t end_name_len;
-  sbuf text; /* pending character tokens */
+  sbuf text;         /* pending character tokens, when not a slice of the input */
+  size_t text_len;   /* bytes of pending character tokens */
+  int text_in_input; /* they are in[text_off .. text_off + text_len) */
   size_t text_off, text_end;
-  sbuf tag; /* tag name, then attribute names and values */
-  size_t tag_name_len;
+  sbuf tag; /* the tag's names and values that are not slices of the input */
+  tag_str tag_name;
+  size_t tag_bytes; /* of the tag's names and values, slices too: what max_token_bytes limits */
   attr_rec *recs;
   bw_html_attr *attrs;
   size_t n_recs, cap_recs;
+  uint64_t keys_seen; /* one bit per name_key hash of this tag's names: most tags need no search */
+  uint32_t *index;    /* tags with INDEX_FROM or more attributes: recs index + 1 by name, 0 free */
+  size_t index_size;  /* slots in use for this tag (a power of two), 0 while not indexed */
+  size_t index_cap;
   enum attr_mode attr_mode;
   sbuf misc; /* comment and doctype data */
   foreign_entry foreign[FOREIGN_MAX];
@@ -104,13 +157,43 @@ static int is_alpha(unsigned char c) {
   return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-static size_t skip(const tokenizer *t, size_t q, const unsigned char *stop) {
-  const unsigned char *in = t->in;
-  size_t len = t->len;
-  while (q + 4 <= len && !stop[in[q]] && !stop[in[q + 1]] && !stop[in[q + 2]] && !stop[in[q + 3]])
-    q += 4;
-  while (q < len && !stop[in[q]]) q++;
-  return q;
+/*
+ * Offset of the first byte of p[0..n) in the stop set, or n. Where the CPU
+ * has SSE2 (every x86-64) it looks at 16 bytes at a time, comparing each
+ * listed byte across the block. For a set with whitespace every byte <= ' '
+ * is a candidate that the table then confirms (the other control characters
+ * are rare in HTML). Most runs of text, attribute values and style sheets
+ * are long, which is where this pays.
+ */
+static size_t find_stop(const unsigned char *p, size_t n, const stop_set *s) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i *vec = (const __m128i *)(const void *)s->vec;
+  const __m128i b0 = _mm_load_si128(vec), b1 = _mm_load_si128(vec + 1);
+  const __m128i b2 = _mm_load_si128(vec + 2), b3 = _mm_load_si128(vec + 3);
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, b0), _mm_cmpeq_epi8(v, b1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, b2), _mm_cmpeq_epi8(v, b3)));
+    if (!s->ws) {
+      unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+      if (bits) return i + (size_t)__builtin_ctz(bits);
+      continue;
+    }
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(v, space), v));
+    for (unsigned bits = (unsigned)_mm_movemask_epi8(hit); bits; bits &= bits - 1) {
+      size_t r = i + (size_t)__builtin_ctz(bits);
+      if (s->table[p[r]]) return r;
+    }
+  }
+#endif
+  while (i < n && !s->table[p[i]]) i++;
+  return i;
+}
+
+static size_t skip(const tokenizer *t, size_t q, const stop_set *stop) {
+  return q + find_stop(t->in + q, t->len - q, stop);
 }
 
 static size_t skip_ws(const tokenizer *t, size_t q) {
@@ -162,10 +245,10 @@ static void sb_put_lower(tokenizer *t, sbuf *b, const unsigned char *s, size_t n
 /* Appends a name: ASCII lowercased, NUL replaced by U+FFFD. */
 static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
   while (n) {
-    const unsigned char *nul = memchr(s, 0, n);
-    size_t run = nul ? (size_t)(nul - s) : n;
+    size_t run = 0;
+    while (run < n && s[run]) run++; /* names are short: a loop beats calling memchr */
     sb_put_lower(t, b, s, run);
-    if (!nul) return;
+    if (run == n) return;
     sb_put(t, b, replacement_char, 3);
     t->st->parse_errors++;
     s += run + 1;
@@ -177,8 +260,7 @@ static void sb_put_name(tokenizer *t, sbuf *b, const unsigned char *s, size_t n)
 static void sb_put_clean(tokenizer *t, sbuf *b, const unsigned char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
-    size_t j = i;
-    while (j < n && !plain_stop[s[j]]) j++;
+    size_t j = i + find_stop(s + i, n - i, &plain_stop);
     sb_put(t, b, s + i, j - i);
     if (j == n) return;
     if (s[j] == '\r') {
@@ -199,14 +281,43 @@ static void call(tokenizer *t, const bw_html_token *tok) {
 }
 
 static void flush_text(tokenizer *t) {
-  if (!t->text.len) return;
+  if (!t->text_len) return;
+  const char *data = t->text_in_input ? (const char *)t->in + t->text_off : t->text.data;
   bw_html_token tok = {.type = BW_HTML_TEXT,
-                       .data = t->text.data,
-                       .data_len = t->text.len,
+                       .data = data,
+                       .data_len = t->text_len,
                        .offset = t->text_off,
                        .end = t->text_end};
   t->text.len = 0;
+  t->text_len = 0;
+  t->text_in_input = 0;
   call(t, &tok);
+}
+
+/*
+ * Appends n bytes to the pending text; src is where they come from. Pending
+ * text is usually one run of raw input, which the token then points into;
+ * it is copied into t->text only when a decoded reference, CR, NUL or a run
+ * that is not adjacent joins it. Returns 0 when out of memory.
+ */
+static int text_append(tokenizer *t, const char *s, size_t n, size_t src) {
+  int raw = s == (const char *)t->in + src; /* these are the input's own bytes */
+  if (raw && (!t->text_len || (t->text_in_input && src == t->text_off + t->text_len))) {
+    t->text_in_input = 1;
+    t->text_len += n;
+    return 1;
+  }
+  if (t->text_in_input) { /* the pending run moves into the buffer */
+    if (!sb_room(t, &t->text, t->text_len)) return 0;
+    memcpy(t->text.data, t->in + t->text_off, t->text_len);
+    t->text.len = t->text_len;
+    t->text_in_input = 0;
+  }
+  if (!sb_room(t, &t->text, n)) return 0;
+  memcpy(t->text.data + t->text.len, s, n);
+  t->text.len += n;
+  t->text_len = t->text.len;
+  return 1;
 }
 
 /*
@@ -217,21 +328,19 @@ static void flush_text(tokenizer *t) {
  */
 static void text_add(tokenizer *t, const void *out, size_t n, size_t src, size_t src_end) {
   const char *s = out;
-  if (t->text.len + n > t->max_tok && n <= BW_HTML_REF_MAX && t->text.len) {
+  if (t->text_len + n > t->max_tok && n <= BW_HTML_REF_MAX && t->text_len) {
     t->st->limit_hit = 1;
     flush_text(t);
   }
   while (n && !t->rc) {
-    if (t->text.len >= t->max_tok) {
+    if (t->text_len >= t->max_tok) {
       t->st->limit_hit = 1;
       flush_text(t);
     }
-    size_t room = t->max_tok - t->text.len;
+    size_t room = t->max_tok - t->text_len;
     size_t take = n <= BW_HTML_REF_MAX || n <= room ? n : room;
-    if (!sb_room(t, &t->text, take)) return;
-    if (!t->text.len) t->text_off = src;
-    memcpy(t->text.data + t->text.len, s, take);
-    t->text.len += take;
+    if (!t->text_len) t->text_off = src;
+    if (!text_append(t, s, take, src)) return;
     t->text_end = take == n ? src_end : src + take;
     s += take;
     src += take;
@@ -284,6 +393,70 @@ static void emit_data_token(tokenizer *t, bw_html_token_type type, const char *n
                        .offset = start,
                        .end = end};
   call(t, &tok);
+}
+
+/* ---- the tag's names and values ---------------------------------------- */
+
+static const char *tag_str_ptr(const tokenizer *t, tag_str s) {
+  if (s.in_input) return (const char *)t->in + s.off;
+  return t->tag.data ? t->tag.data + s.off : ""; /* no buffer yet: an empty string */
+}
+
+/* How many of n more bytes of the tag fit under max_token_bytes; the rest is cut (limit_hit). */
+static size_t tag_fit(tokenizer *t, size_t n) {
+  if (t->tag_bytes + n > t->max_tok) {
+    t->st->limit_hit = 1;
+    n = t->tag_bytes < t->max_tok ? t->max_tok - t->tag_bytes : 0;
+  }
+  return n;
+}
+
+/* A new, empty string at the end of the tag buffer. */
+static tag_str tag_str_new(const tokenizer *t) {
+  return (tag_str){.off = t->tag.len};
+}
+
+/* Appends to s, the last string in the tag buffer; lower_case: ASCII-lowercased. */
+static void tag_put(tokenizer *t, tag_str *s, const void *src, size_t n, int lower_case) {
+  n = tag_fit(t, n);
+  if (!n || !sb_room(t, &t->tag, n)) return;
+  unsigned char *d = (unsigned char *)t->tag.data + t->tag.len;
+  const unsigned char *from = src;
+  if (lower_case)
+    for (size_t i = 0; i < n; i++) d[i] = lower(from[i]);
+  else
+    memcpy(d, from, n);
+  t->tag.len += n;
+  t->tag_bytes += n;
+  s->len += n;
+}
+
+/* Takes input bytes [from, to) as they are (cut to fit). */
+static void tag_slice(tokenizer *t, tag_str *s, size_t from, size_t to) {
+  *s = (tag_str){.off = from, .len = tag_fit(t, to - from), .in_input = 1};
+  t->tag_bytes += s->len;
+}
+
+/* A tag or attribute name: ASCII-lowercased, NUL as U+FFFD; a slice when that changes nothing. */
+static void tag_name_str(tokenizer *t, tag_str *s, size_t from, size_t to) {
+  const unsigned char *p = t->in + from;
+  size_t n = to - from, i = 0;
+  while (i < n && p[i] && (unsigned char)(p[i] - 'A') >= 26) i++;
+  if (i == n) {
+    tag_slice(t, s, from, to);
+    return;
+  }
+  *s = tag_str_new(t);
+  while (n) {
+    size_t run = 0;
+    while (run < n && p[run]) run++;
+    tag_put(t, s, p, run, 1);
+    if (run == n) return;
+    tag_put(t, s, replacement_char, 3, 0);
+    t->st->parse_errors++;
+    p += run + 1;
+    n -= run + 1;
+  }
 }
 
 /* ---- the tree-builder bits the tokenizer depends on --------------------- */
@@ -345,8 +518,8 @@ static int is_breakout(const tokenizer *t, const char *n, size_t len) {
   if (name_in(n, len, list)) return 1;
   if (!name_is(n, len, "font")) return 0;
   for (size_t i = 0; i < t->n_recs; i++) {
-    const char *an = t->tag.data + t->recs[i].name_off;
-    size_t al = t->recs[i].name_len;
+    const char *an = tag_str_ptr(t, t->recs[i].name);
+    size_t al = t->recs[i].name.len;
     if (name_is(an, al, "color") || name_is(an, al, "face") || name_is(an, al, "size")) return 1;
   }
   return 0;
@@ -359,8 +532,8 @@ static int is_html_point(enum foreign_kind ns, const char *n, size_t len) {
 }
 
 static void after_start_tag(tokenizer *t, int self_closing) {
-  const char *n = t->tag.data;
-  size_t len = t->tag_name_len;
+  const char *n = tag_str_ptr(t, t->tag_name);
+  size_t len = t->tag_name.len;
   if (in_foreign(t)) {
     enum foreign_kind ns = (enum foreign_kind)t->foreign[t->foreign_depth - 1].kind;
     if (is_breakout(t, n, len)) {
@@ -391,8 +564,8 @@ static void after_start_tag(tokenizer *t, int self_closing) {
 /* An end tag closes the nearest matching svg/math-related element. */
 static void after_end_tag(tokenizer *t) {
   t->content = C_DATA;
-  const char *n = t->tag.data;
-  size_t len = t->tag_name_len;
+  const char *n = tag_str_ptr(t, t->tag_name);
+  size_t len = t->tag_name.len;
   for (size_t i = t->foreign_depth; i > 0; i--) {
     const foreign_entry *e = &t->foreign[i - 1];
     if (e->name_len == len && memcmp(e->name, n, len) == 0) {
@@ -406,16 +579,19 @@ static void after_end_tag(tokenizer *t) {
 
 /* ---- tags ----------------------------------------------------------------- */
 
-static unsigned hash_name(const char *s, size_t n) {
-  unsigned h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
+/*
+ * A fingerprint of an attribute name (length, first and last byte) that lets
+ * the duplicate check skip most comparisons; cheaper than hashing every byte
+ * of every name for the few tags whose names share it.
+ */
+static unsigned name_key(const char *s, size_t n) {
+  return n ? (unsigned)n << 16 ^ (unsigned)(unsigned char)s[0] << 8 ^ (unsigned char)s[n - 1] : 0;
 }
 
 static void attr_begin(tokenizer *t, int is_end, size_t offset) {
   t->attr_mode = ATTR_DISCARD;
   if (is_end) return; /* end tags carry no attributes (a parse error the spec ignores) */
-  if (t->n_recs >= t->max_attrs || t->tag.len >= t->max_tok) {
+  if (t->n_recs >= t->max_attrs || t->tag_bytes >= t->max_tok) {
     t->st->attrs_dropped++;
     t->st->limit_hit = 1;
     return;
@@ -436,39 +612,111 @@ static void attr_begin(tokenizer *t, int is_end, size_t offset) {
     t->attrs = a;
     t->cap_recs = cap;
   }
-  t->recs[t->n_recs].name_off = t->tag.len;
   t->recs[t->n_recs].offset = offset;
   t->attr_mode = ATTR_KEEP;
 }
 
 static void attr_name(tokenizer *t, size_t from, size_t to) {
-  if (t->attr_mode == ATTR_KEEP) sb_put_name(t, &t->tag, t->in + from, to - from);
+  if (t->attr_mode == ATTR_KEEP) tag_name_str(t, &t->recs[t->n_recs].name, from, to);
+}
+
+/*
+ * Whether the name of recs[n_recs] repeats an earlier attribute's, for a
+ * tag with few attributes: compare keys with each earlier one, and most
+ * often skip even that, when the key's bit in keys_seen was never set.
+ */
+static int seen_few(tokenizer *t, const char *name, size_t len) {
+  attr_rec *r = &t->recs[t->n_recs];
+  r->key = name_key(name, len);
+  uint64_t bit = (uint64_t)1 << ((r->key * 0x9E3779B1u) >> 26);
+  int maybe_seen = (t->keys_seen & bit) != 0;
+  t->keys_seen |= bit;
+  for (size_t i = 0; maybe_seen && i < t->n_recs; i++) {
+    const attr_rec *o = &t->recs[i];
+    if (o->key == r->key && o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static unsigned name_hash(const char *s, size_t n) {
+  unsigned h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* Looks recs[i]'s name up in the index; adds i when absent. Returns 1 when present. */
+static int index_find_or_add(tokenizer *t, size_t i) {
+  attr_rec *r = &t->recs[i];
+  const char *name = tag_str_ptr(t, r->name);
+  size_t len = r->name.len, mask = t->index_size - 1;
+  r->hash = name_hash(name, len);
+  for (size_t slot = r->hash & mask;; slot = (slot + 1) & mask) {
+    uint32_t v = t->index[slot];
+    if (!v) {
+      t->index[slot] = (uint32_t)i + 1;
+      return 0;
+    }
+    const attr_rec *o = &t->recs[v - 1];
+    if (o->hash == r->hash && o->name.len == len && memcmp(tag_str_ptr(t, o->name), name, len) == 0)
+      return 1;
+  }
+}
+
+/* Makes the index at least twice the size of the attributes so far, re-adding them. */
+static int index_grow(tokenizer *t) {
+  size_t size = t->index_size ? t->index_size * 2 : 64;
+  while (size < 2 * (t->n_recs + 1)) size *= 2;
+  if (size > t->index_cap) {
+    uint32_t *p = realloc(t->index, size * sizeof *p);
+    if (!p) {
+      t->rc = -1;
+      return 0;
+    }
+    t->index = p;
+    t->index_cap = size;
+  }
+  t->index_size = size;
+  memset(t->index, 0, size * sizeof *t->index);
+  for (size_t i = 0; i < t->n_recs; i++) index_find_or_add(t, i);
+  return 1;
+}
+
+/*
+ * Whether the name of recs[n_recs] repeats an earlier attribute's, for a
+ * tag with many: through a hash index of the names, as comparing with each
+ * earlier one would cost quadratic time (mail has tags with hundreds).
+ */
+static int seen_many(tokenizer *t) {
+  if (2 * (t->n_recs + 1) > t->index_size && !index_grow(t)) return 0;
+  return index_find_or_add(t, t->n_recs);
 }
 
 /* The attribute name is complete: drop it when it repeats an earlier one. */
 static void attr_name_done(tokenizer *t) {
   if (t->attr_mode != ATTR_KEEP) return;
   attr_rec *r = &t->recs[t->n_recs];
-  const char *name = t->tag.data + r->name_off;
-  r->name_len = t->tag.len - r->name_off;
-  r->hash = hash_name(name, r->name_len);
-  for (size_t i = 0; i < t->n_recs; i++) {
-    const attr_rec *o = &t->recs[i];
-    if (o->hash == r->hash && o->name_len == r->name_len &&
-        memcmp(t->tag.data + o->name_off, name, r->name_len) == 0) {
-      t->tag.len = r->name_off;
-      t->attr_mode = ATTR_DISCARD;
-      t->st->attrs_dropped++;
-      t->st->parse_errors++;
-      return;
-    }
+  int few = t->n_recs < INDEX_FROM || t->n_recs >= UINT32_MAX - 1; /* the index holds uint32 */
+  int seen = few ? seen_few(t, tag_str_ptr(t, r->name), r->name.len) : seen_many(t);
+  if (seen) {
+    if (!r->name.in_input) t->tag.len = r->name.off; /* and it no longer counts to the limit */
+    t->tag_bytes -= r->name.len;
+    t->attr_mode = ATTR_DISCARD;
+    t->st->attrs_dropped++;
+    t->st->parse_errors++;
+    return;
   }
-  r->val_off = t->tag.len;
+  r->value = tag_str_new(t);
   t->n_recs++;
 }
 
 static void attr_value(tokenizer *t, const void *s, size_t n) {
-  if (t->attr_mode == ATTR_KEEP) sb_put(t, &t->tag, s, n);
+  if (t->attr_mode == ATTR_KEEP) tag_put(t, &t->recs[t->n_recs - 1].value, s, n, 0);
+}
+
+/* Whether c in a value needs decoding: a reference, NUL, or (quoted) CR. */
+static int value_special(unsigned char c, const stop_set *stop) {
+  return c == '&' || c == '\0' || (c == '\r' && stop != &uq_stop);
 }
 
 /* The byte at q inside an attribute value is '&', NUL or CR; returns the next position. */
@@ -496,14 +744,17 @@ static size_t attr_value_special(tokenizer *t, size_t q) {
 }
 
 /* Reads a value up to a byte in stop other than & NUL CR; returns its position. */
-static size_t attr_value_run(tokenizer *t, size_t q, const unsigned char *stop) {
+static size_t attr_value_run(tokenizer *t, size_t q, const stop_set *stop) {
+  size_t r = skip(t, q, stop);
+  if (r >= t->len || !value_special(t->in[r], stop)) { /* most values: one run of input */
+    if (t->attr_mode == ATTR_KEEP) tag_slice(t, &t->recs[t->n_recs - 1].value, q, r);
+    return r;
+  }
   for (;;) {
-    size_t r = skip(t, q, stop);
     if (r > q) attr_value(t, t->in + q, r - q);
-    if (r >= t->len) return r;
-    unsigned char c = t->in[r];
-    if (c != '&' && c != '\0' && (c != '\r' || stop == uq_stop)) return r;
+    if (r >= t->len || !value_special(t->in[r], stop)) return r;
     q = attr_value_special(t, r);
+    r = skip(t, q, stop);
   }
 }
 
@@ -511,17 +762,16 @@ static void emit_tag(tokenizer *t, int is_end, int self_closing, size_t start, s
   flush_text(t);
   for (size_t i = 0; i < t->n_recs; i++) {
     const attr_rec *r = &t->recs[i];
-    size_t val_end = i + 1 < t->n_recs ? t->recs[i + 1].name_off : t->tag.len;
-    t->attrs[i] = (bw_html_attr){.name = t->tag.data + r->name_off,
-                                 .name_len = r->name_len,
-                                 .value = t->tag.data + r->val_off,
-                                 .value_len = val_end - r->val_off,
+    t->attrs[i] = (bw_html_attr){.name = tag_str_ptr(t, r->name),
+                                 .name_len = r->name.len,
+                                 .value = tag_str_ptr(t, r->value),
+                                 .value_len = r->value.len,
                                  .offset = r->offset};
   }
   if (is_end && self_closing) t->st->parse_errors++;
   bw_html_token tok = {.type = is_end ? BW_HTML_END_TAG : BW_HTML_START_TAG,
-                       .name = t->tag.data,
-                       .name_len = t->tag_name_len,
+                       .name = tag_str_ptr(t, t->tag_name),
+                       .name_len = t->tag_name.len,
                        .attrs = t->n_recs ? t->attrs : NULL,
                        .n_attrs = t->n_recs,
                        .self_closing = self_closing,
@@ -559,7 +809,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
       continue;
     }
     attr_begin(t, is_end, q);
-    size_t name_end = skip(t, q + 1, attrname_stop); /* a leading '=' belongs to the name */
+    size_t name_end = skip(t, q + 1, &attrname_stop); /* a leading '=' belongs to the name */
     attr_name(t, q, name_end);
     attr_name_done(t);
     q = skip_ws(t, name_end);
@@ -569,7 +819,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
     if (q >= len) return EOF_IN_TAG;
     unsigned char c = in[q];
     if (c == '"' || c == '\'') {
-      q = attr_value_run(t, q + 1, c == '"' ? dq_stop : sq_stop);
+      q = attr_value_run(t, q + 1, c == '"' ? &dq_stop : &sq_stop);
       if (q >= len) return EOF_IN_TAG;
       q++;
       if (q < len && !is_ws[in[q]] && in[q] != '/' && in[q] != '>')
@@ -578,7 +828,7 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
       t->st->parse_errors++; /* missing attribute value */
       return q + 1;
     } else {
-      q = attr_value_run(t, q, uq_stop);
+      q = attr_value_run(t, q, &uq_stop);
     }
   }
 }
@@ -586,10 +836,12 @@ static size_t tag_attributes(tokenizer *t, size_t q, int is_end, int *self_closi
 /* A tag whose name starts at q (the '<' is at start). */
 static void parse_tag(tokenizer *t, size_t start, size_t q, int is_end) {
   t->tag.len = 0;
+  t->tag_bytes = 0;
   t->n_recs = 0;
-  size_t name_end = skip(t, q, tagname_stop);
-  sb_put_name(t, &t->tag, t->in + q, name_end - q);
-  t->tag_name_len = t->tag.len;
+  t->keys_seen = 0;
+  t->index_size = 0;
+  size_t name_end = skip(t, q, &tagname_stop);
+  tag_name_str(t, &t->tag_name, q, name_end);
   int self_closing = 0;
   size_t end = tag_attributes(t, name_end, is_end, &self_closing);
   if (end == EOF_IN_TAG) {
@@ -665,7 +917,7 @@ static void comment(tokenizer *t, size_t start, size_t q) {
 static void doctype(tokenizer *t, size_t start, size_t q) {
   size_t len = t->len;
   q = skip_ws(t, q);
-  size_t name_end = skip(t, q, doctype_name_stop);
+  size_t name_end = skip(t, q, &doctype_name_stop);
   t->misc.len = 0;
   sb_put_name(t, &t->misc, t->in + q, name_end - q);
   const unsigned char *gt = memchr(t->in + name_end, '>', len - name_end);
@@ -695,8 +947,7 @@ static void cdata(tokenizer *t, size_t q) {
   }
   size_t i = q;
   while (i < data_end && !t->rc) {
-    size_t j = i;
-    while (j < data_end && !plain_stop[in[j]]) j++;
+    size_t j = i + find_stop(in + i, data_end - i, &plain_stop);
     text_raw(t, i, j);
     if (j == data_end) break;
     t->p = j;
@@ -766,7 +1017,7 @@ static void tag_open(tokenizer *t) {
 
 static void scan_data(tokenizer *t) {
   while (t->p < t->len && !t->rc && t->content == C_DATA) {
-    size_t q = skip(t, t->p, data_stop);
+    size_t q = skip(t, t->p, &data_stop);
     text_raw(t, t->p, q);
     t->p = q;
     if (q >= t->len) return;
@@ -792,7 +1043,7 @@ static int end_tag_here(const tokenizer *t, size_t p) {
 
 /* RCDATA (references decoded) and RAWTEXT. */
 static void scan_raw(tokenizer *t) {
-  const unsigned char *stop = t->content == C_RCDATA ? rcdata_stop : rawtext_stop;
+  const stop_set *stop = t->content == C_RCDATA ? &rcdata_stop : &rawtext_stop;
   while (t->p < t->len && !t->rc) {
     size_t q = skip(t, t->p, stop);
     text_raw(t, t->p, q);
@@ -816,7 +1067,7 @@ static void scan_raw(tokenizer *t) {
 
 static void scan_plaintext(tokenizer *t) {
   while (t->p < t->len && !t->rc) {
-    size_t q = skip(t, t->p, plain_stop);
+    size_t q = skip(t, t->p, &plain_stop);
     text_raw(t, t->p, q);
     t->p = q;
     if (q < t->len) text_special(t);
@@ -867,7 +1118,7 @@ static void scan_script(tokenizer *t) {
   size_t len = t->len, q = t->p, run = t->p;
   enum script_state s = SD;
   while (q < len && !t->rc) {
-    if (s == SD || s == ESC || s == DESC) q = skip(t, q, s == SD ? rawtext_stop : escaped_stop);
+    if (s == SD || s == ESC || s == DESC) q = skip(t, q, s == SD ? &rawtext_stop : &escaped_stop);
     if (q >= len) break;
     unsigned char c = in[q];
     if (c == '\0' || c == '\r') {
@@ -929,5 +1180,6 @@ int bw_html_tokenize(const char *input, size_t len, const bw_html_opts *opts, bw
   free(t.misc.data);
   free(t.recs);
   free(t.attrs);
+  free(t.index);
   return t.rc;
 }

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/byte_table.h"
+
 struct bw_url_ctx {
   psl_ctx_t *psl;
 };
@@ -130,21 +132,20 @@ static void fail(bw_url *out, const char *why) {
 /* Which WHATWG percent-encode set applies to a component. */
 typedef enum pct_set { SET_OPAQUE, SET_PATH, SET_QUERY, SET_SPECIAL_QUERY, SET_FRAGMENT } pct_set;
 
-static int must_encode(unsigned char c, pct_set set) {
-  if (c < 0x20 || c >= 0x7F) return 1;
-  if (set == SET_OPAQUE) return 0;
-  if (c == ' ' || c == '"' || c == '<' || c == '>') return 1;
-  switch (set) {
-  case SET_PATH:
-    return c == '#' || c == '?' || c == '`' || c == '{' || c == '}';
-  case SET_QUERY:
-    return c == '#';
-  case SET_SPECIAL_QUERY:
-    return c == '#' || c == '\'';
-  default:
-    return c == '`';
-  }
-}
+/*
+ * The bytes put_normalised does not copy as they are, one bit per
+ * percent-encode set: '%' (an escape to normalise) and what the set encodes.
+ * Every set encodes controls and bytes above 0x7E; all but the opaque set
+ * space, '"', '<' and '>'; and each set its own few. A table, so that the
+ * loop over a URL's bytes costs one load per byte.
+ */
+#define ENCODE_BITS(c, unused)                                                                     \
+  (((c) < 0x20 || (c) >= 0x7F || (c) == '%' ? 0x1F : 0) |                                          \
+   ((c) == ' ' || (c) == '"' || (c) == '<' || (c) == '>' ? 0x1F & ~(1 << SET_OPAQUE) : 0) |        \
+   ((c) == '#' || (c) == '?' || (c) == '`' || (c) == '{' || (c) == '}' ? 1 << SET_PATH : 0) |      \
+   ((c) == '#' ? 1 << SET_QUERY : 0) | ((c) == '#' || (c) == '\'' ? 1 << SET_SPECIAL_QUERY : 0) |  \
+   ((c) == '`' ? 1 << SET_FRAGMENT : 0))
+static const unsigned char not_copied[256] = BW_BYTE_TABLE(ENCODE_BITS, 0);
 
 static int unreserved(int c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -159,19 +160,23 @@ static int unreserved(int c) {
  * something else: normalising twice must give the same string.
  */
 static void put_normalised(sbuf *b, const char *s, size_t n, pct_set set, int decode) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    int v = pct_value(s, n, i);
-    if (v >= 0) {
+  size_t i = 0;
+  while (i < n) {
+    /* Most bytes stay as they are: copy each run of them at once. */
+    size_t j = i;
+    while (j < n && !(not_copied[(unsigned char)s[j]] >> set & 1)) j++;
+    if (j > i) sbuf_put(b, s + i, j - i);
+    if (j == n) return;
+    int v = pct_value(s, n, j);
+    if (v < 0) { /* a stray '%' or a byte to encode */
+      sbuf_pct(b, (unsigned char)s[j]);
+      i = j + 1;
+    } else {
       if (decode && unreserved(v))
         sbuf_putc(b, (char)v);
       else
         sbuf_pct(b, (unsigned)v);
-      i += 2;
-    } else if (c == '%' || must_encode(c, set)) {
-      sbuf_pct(b, c);
-    } else {
-      sbuf_putc(b, (char)c);
+      i = j + 3;
     }
   }
 }
@@ -464,7 +469,8 @@ static psl_cache_entry *psl_slot(const char *host, size_t n) {
 
 static const char *registrable_part(const bw_url_ctx *ctx, const char *ascii, size_t n) {
   psl_cache_entry *e = n < PSL_CACHE_HOST ? psl_slot(ascii, n) : NULL;
-  if (e && e->ctx == ctx && strcmp(e->host, ascii) == 0) return e->offset < 0 ? NULL : ascii + e->offset;
+  if (e && e->ctx == ctx && strcmp(e->host, ascii) == 0)
+    return e->offset < 0 ? NULL : ascii + e->offset;
   const char *rd = psl_registrable_domain(ctx->psl, ascii);
   if (e) {
     e->ctx = ctx;
