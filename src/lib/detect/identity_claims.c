@@ -12,10 +12,12 @@
  * on its own. Sentences that merely mention an outlet ("published by BBC News
  * and others", "Copyright Reuters") are not claims.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "detect/freemail.h"
 #include "detect/identity.h"
+#include "detect/wordlist.h"
 #include "html/entities.h"
 
 enum {
@@ -151,6 +153,38 @@ static const char *const GENERIC[] = {"news",
 
 /* ---- words ---------------------------------------------------------------------------- */
 
+static const char *const VIA[] = {"via"};
+
+_Static_assert(COUNT(HEDGES) <= BW_WORDLIST_MAX && COUNT(SENTENCE_WORDS) <= BW_WORDLIST_MAX &&
+                   COUNT(TITLES) <= BW_WORDLIST_MAX,
+               "a word list has one bit per word");
+
+/*
+ * The lists above, ready for one pass over a text each (wordlist.h): every
+ * display name and signature line is searched for all of them, which word by
+ * word was the most expensive part of reading claims. Built once, then only read.
+ */
+typedef struct claim_words {
+  bw_wordlist hedges, sentence, titles, via;
+} claim_words;
+
+static claim_words WORDS;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static void build_words(void) {
+  /* The lists are constant and fit (asserted above), so none of these can fail. */
+  bw_wordlist_init(&WORDS.hedges, HEDGES, COUNT(HEDGES), 0);
+  bw_wordlist_init(&WORDS.sentence, SENTENCE_WORDS, COUNT(SENTENCE_WORDS), 0);
+  /* Case matters for short titles ("MP", not "mp3"). */
+  bw_wordlist_init(&WORDS.titles, TITLES, COUNT(TITLES), 4);
+  bw_wordlist_init(&WORDS.via, VIA, COUNT(VIA), 0);
+}
+
+static const claim_words *words(void) {
+  pthread_once(&words_once, build_words);
+  return &WORDS;
+}
+
 static int is_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
@@ -167,42 +201,18 @@ static int prefix_at(const char *s, const char *w, size_t n, int fold) {
   return 1;
 }
 
-/* Finds w in text on word boundaries (ASCII-alphanumeric words); fold: ignore ASCII case. */
-static const char *find_word(const char *text, const char *w, int fold) {
-  size_t n = strlen(w);
-  int edges = is_alnum((unsigned char)w[0]) && (unsigned char)w[0] < 0x80;
-  /* The first letter is tested inline: this runs for every title over every signature line. */
-  unsigned char first = (unsigned char)w[0];
-  int letter = (first | 0x20) >= 'a' && (first | 0x20) <= 'z';
-  unsigned char first_other = fold && letter ? (unsigned char)(first ^ 0x20) : first;
-  for (const char *p = text; *p; p++) {
-    if ((unsigned char)*p != first && (unsigned char)*p != first_other) continue;
-    if (!prefix_at(p, w, n, fold)) continue;
-    if (!edges) return p;
-    int before = p == text || !is_alnum((unsigned char)p[-1]);
-    unsigned char last = (unsigned char)w[n - 1];
-    int after = !is_alnum(last) || !is_alnum((unsigned char)p[n]);
-    if (before && after) return p;
-  }
-  return NULL;
-}
-
-static int has_any(const char *text, const char *const *words, size_t n, int fold) {
-  for (size_t i = 0; i < n; i++)
-    if (find_word(text, words[i], fold)) return 1;
-  return 0;
-}
-
-/* The first title in text: case matters for short ones ("MP", not "mp3"). */
+/* The first title of the list (not of the text) that text holds, or NULL. */
 static const char *find_title(const char *text) {
-  for (size_t i = 0; i < COUNT(TITLES); i++)
-    if (find_word(text, TITLES[i], strlen(TITLES[i]) > 4)) return TITLES[i];
-  return NULL;
+  uint64_t found = bw_wordlist_in(&words()->titles, text);
+  return found ? TITLES[bw_wordlist_first(found)] : NULL;
 }
 
 static int is_generic(const char *w, size_t n) {
+  /* The list is lowercase: most words are told apart by their first letter. */
   for (size_t i = 0; i < COUNT(GENERIC); i++)
-    if (strlen(GENERIC[i]) == n && prefix_at(w, GENERIC[i], n, 1)) return 1;
+    if (GENERIC[i][0] == lower((unsigned char)w[0]) && strlen(GENERIC[i]) == n &&
+        prefix_at(w, GENERIC[i], n, 1))
+      return 1;
   return 0;
 }
 
@@ -253,14 +263,23 @@ static char *trim_copy(bw_arena *a, const char *s, size_t n) {
   return bw_arena_strndup(a, s, n);
 }
 
-/* Removes title words so that "Senator Wren Kolstad" leaves "Wren Kolstad". */
+/*
+ * Removes title words so that "Senator Wren Kolstad" leaves "Wren Kolstad".
+ * Titles are blanked in the order of the list, each wherever it occurs; the
+ * spaces left behind can make a later title a word of its own, so the titles
+ * still present are read again after each one blanked.
+ */
 static char *without_titles(bw_arena *a, const char *s) {
+  const bw_wordlist *titles = &words()->titles;
+  uint64_t present = bw_wordlist_in(titles, s);
+  if (!present) return trim_copy(a, s, strlen(s)); /* nearly always: no title at all */
   char *out = bw_arena_strdup(a, s);
   if (!out) return NULL;
-  for (size_t i = 0; i < COUNT(TITLES); i++) {
+  while (present) {
+    size_t i = bw_wordlist_first(present);
     char *p;
-    while ((p = (char *)find_word(out, TITLES[i], strlen(TITLES[i]) > 4)))
-      memset(p, ' ', strlen(TITLES[i]));
+    while ((p = (char *)bw_wordlist_find(titles, i, out))) memset(p, ' ', titles->len[i]);
+    present = bw_wordlist_in(titles, out) & ~(((uint64_t)2 << i) - 1);
   }
   return trim_copy(a, out, strlen(out));
 }
@@ -270,6 +289,8 @@ static char *without_titles(bw_arena *a, const char *s) {
 static int is_separator(const char *p, size_t *len) {
   static const char *const SEPS[] = {" | ", "|", ",", "(", ")", " - ",  " – ", " — ",
                                      "/",   ":", ";", "[", "]", " at ", " @ "};
+  /* Called for every byte of a name: most bytes begin no separator at all. */
+  if (!*p || !strchr(" |,()/:;[]", *p)) return 0;
   for (size_t i = 0; i < COUNT(SEPS); i++) {
     size_t n = strlen(SEPS[i]);
     if (strncmp(p, SEPS[i], n) == 0) {
@@ -284,8 +305,9 @@ static const char *person_segment(const bw_claim_env *env, const char *seg) {
   const bw_identity *ids[MAX_IDS];
   char *clean = without_titles(env->arena, seg);
   if (!clean || !*clean) return NULL;
-  if (bw_registry_find_names(env->registry, clean, strlen(clean), ids, MAX_IDS)) return NULL;
-  return looks_like_person(clean) ? clean : NULL;
+  /* The cheap test first: most segments are no person, and then the registry need not look. */
+  if (!looks_like_person(clean)) return NULL;
+  return bw_registry_find_names(env->registry, clean, strlen(clean), ids, MAX_IDS) ? NULL : clean;
 }
 
 const char *bw_claims_person_in_name(const bw_claim_env *env, const char *name) {
@@ -329,9 +351,11 @@ static void claims_from_written_domains(const bw_claim_env *env, const char *nam
     while (*p && !is_alnum((unsigned char)*p)) p++;
     const char *e = p;
     while (*e && (is_alnum((unsigned char)*e) || strchr(".-_@+", *e))) e++;
-    char *tok = bw_arena_strndup(env->arena, p, (size_t)(e - p));
+    const char *start = p;
     p = e;
-    if (!tok || !strchr(tok, '.')) continue;
+    if (!memchr(start, '.', (size_t)(e - start))) continue; /* no domain: not worth a copy */
+    char *tok = bw_arena_strndup(env->arena, start, (size_t)(e - start));
+    if (!tok) continue;
     const char *at = strrchr(tok, '@');
     const char *reg = bw_url_registrable_domain(env->urls, env->arena, at ? at + 1 : tok);
     const bw_identity *id = reg ? bw_registry_owner_of(env->registry, reg) : NULL;
@@ -349,13 +373,13 @@ void bw_claims_from_display_name(const bw_claim_env *env, const char *name, bw_c
   int changed = 0;
   const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, name, &changed);
   if (changed) out->homoglyphs = 1;
-  const char *via = find_word(folded, "via", 1);
+  const char *via = bw_wordlist_find(&words()->via, 0, folded);
   char *left = via ? trim_copy(env->arena, folded, (size_t)(via - folded)) : (char *)folded;
   if (!left) return;
   claims_from_written_domains(env, left, out);
   const bw_identity *ids[MAX_IDS];
   size_t n = bw_registry_find_names(env->registry, left, strlen(left), ids, MAX_IDS);
-  int hedged = has_any(left, HEDGES, COUNT(HEDGES), 1);
+  int hedged = bw_wordlist_any(&words()->hedges, left);
   const char *title = find_title(left);
   const char *person = bw_claims_person_in_name(env, left);
   for (size_t i = 0; i < n; i++) {
@@ -521,11 +545,9 @@ static size_t line_claims(const bw_claim_env *env, const char *line, const sig_f
   size_t len = text ? strlen(text) : 0;
   /* "SF Weekly:" introduces a quotation; it does not sign the message. */
   if (!len || text[len - 1] == ':') return 0;
-  int hedged = has_any(text, HEDGES, COUNT(HEDGES), 1);
+  int hedged = bw_wordlist_any(&words()->hedges, text);
   if (count_words(text) > (hedged ? MAX_HEDGED_WORDS : MAX_CLAIM_WORDS)) return 0;
-  if (!hedged &&
-      (has_any(text, SENTENCE_WORDS, COUNT(SENTENCE_WORDS), 1) || !has_title_shape(text)))
-    return 0;
+  if (!hedged && (bw_wordlist_any(&words()->sentence, text) || !has_title_shape(text))) return 0;
   int changed = 0;
   const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, text, &changed);
   const bw_identity *ids[MAX_IDS];
