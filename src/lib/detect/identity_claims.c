@@ -458,7 +458,8 @@ static char *without_urls(bw_arena *a, const char *line) {
   char *out = bw_arena_strdup(a, line);
   if (!out) return NULL;
   for (char *p = out; *p; p++) {
-    if (strncmp(p, "http", 4) != 0 && strncmp(p, "www.", 4) != 0) continue;
+    if ((*p != 'h' && *p != 'w') || (strncmp(p, "http", 4) != 0 && strncmp(p, "www.", 4) != 0))
+      continue;
     if (p != out && p[-1] != ' ' && p[-1] != '<' && p[-1] != '(') continue;
     while (*p && *p != ' ') *p++ = ' ';
     if (!*p) break;
@@ -468,6 +469,7 @@ static char *without_urls(bw_arena *a, const char *line) {
 
 typedef struct sig_lines {
   char *items[MAX_SIG_LINES];
+  const char *hosts[MAX_SIG_LINES]; /* the domain a line consists of (line_domain), or NULL */
   size_t n;
 } sig_lines;
 
@@ -476,7 +478,10 @@ static void split_lines(bw_arena *a, const char *sig, sig_lines *out) {
     const char *e = strchr(p, '\n');
     if (!e) e = p + strlen(p);
     char *line = trim_copy(a, p, (size_t)(e - p));
-    if (line && *line && strlen(line) <= MAX_LINE) out->items[out->n++] = line;
+    if (line && *line && strlen(line) <= MAX_LINE) {
+      out->hosts[out->n] = line_domain(a, line);
+      out->items[out->n++] = line;
+    }
     p = *e ? e + 1 : e;
   }
 }
@@ -492,8 +497,7 @@ static sig_facts signature_facts(const bw_claim_env *env, const sig_lines *lines
   sig_facts f = {.person = display_person};
   const bw_identity *ids[MAX_IDS];
   for (size_t i = 0; i < lines->n; i++) {
-    const char *line = lines->items[i];
-    const char *host = line_domain(env->arena, line);
+    const char *line = lines->items[i], *host = lines->hosts[i];
     if (host) {
       const char *reg = bw_url_registrable_domain(env->urls, env->arena, host);
       if (reg && !f.org_domain && !bw_freemail_is(reg)) f.org_domain = reg;
@@ -571,7 +575,7 @@ void bw_claims_from_signature(const bw_claim_env *env, const char *sig, const ch
   sig_facts f = signature_facts(env, &lines, display_person);
   size_t n = 0;
   for (size_t i = 0; i < lines.n; i++)
-    if (!line_domain(env->arena, lines.items[i])) n += line_claims(env, lines.items[i], &f, out);
+    if (!lines.hosts[i]) n += line_claims(env, lines.items[i], &f, out);
   if (n || !f.title || !f.person) return;
   const bw_identity *org = f.org_domain ? bw_registry_owner_of(env->registry, f.org_domain) : NULL;
   add_claim(out, (bw_identity_claim){.source = BW_CLAIM_SIGNATURE,
@@ -587,8 +591,11 @@ void bw_claims_from_signature(const bw_claim_env *env, const char *sig, const ch
 static int is_block_tag(const char *name, size_t n) {
   static const char *const BLOCKS[] = {"br", "p",  "div", "tr",    "li",         "h1", "h2", "h3",
                                        "h4", "h5", "h6",  "table", "blockquote", "hr", "ul", "ol"};
+  if (!n) return 0;
   for (size_t i = 0; i < COUNT(BLOCKS); i++)
-    if (strlen(BLOCKS[i]) == n && prefix_at(name, BLOCKS[i], n, 1)) return 1;
+    if (BLOCKS[i][0] == lower((unsigned char)name[0]) && strlen(BLOCKS[i]) == n &&
+        prefix_at(name, BLOCKS[i], n, 1))
+      return 1;
   return 0;
 }
 
@@ -607,9 +614,11 @@ static const char *skip_tag(const char *s, int *newline, const char **skip_to) {
   return end + 1;
 }
 
-static const char *find_ci(const char *s, const char *w) {
-  for (; *s; s++)
-    if (prefix_at(s, w, strlen(w), 1)) return s;
+/* The first end tag w ("</style") in s, in any case. */
+static const char *find_end_tag(const char *s, const char *w) {
+  size_t n = strlen(w);
+  for (s = strchr(s, '<'); s; s = strchr(s + 1, '<'))
+    if (prefix_at(s, w, n, 1)) return s;
   return NULL;
 }
 
@@ -618,32 +627,38 @@ static char *html_text(bw_arena *a, const char *html, size_t len) {
   /* A reference may decode to more bytes than it is written with ("&nGt;"): room for twice. */
   char *out = bw_arena_alloc(a, 2 * len + 1);
   if (!out) return NULL;
+  const char *end = html + strlen(html); /* the text stops at a NUL, as it always has */
   size_t o = 0;
-  for (const char *p = html; *p;) {
+  for (const char *p = html; p < end;) {
+    /* Plain text is most of it: copied a run at a time. */
+    size_t run = strcspn(p, "<&\n\r\t");
+    memcpy(out + o, p, run);
+    o += run;
+    p += run;
+    if (p == end) break;
     if (*p == '<') {
       int nl = 0;
       const char *skip_to = NULL;
       p = skip_tag(p, &nl, &skip_to);
       if (skip_to) {
-        const char *end = find_ci(p, skip_to);
-        p = end ? end : p + strlen(p);
+        const char *close = find_end_tag(p, skip_to);
+        p = close ? close : end;
       }
       out[o++] = nl ? '\n' : ' ';
     } else if (*p == '&') {
       char buf[BW_HTML_REF_MAX];
       size_t n = 0, errs = 0;
-      size_t used = bw_html_decode_ref(p, strlen(p), 0, buf, &n, &errs);
+      size_t used = bw_html_decode_ref(p, (size_t)(end - p), 0, buf, &n, &errs);
       if (used) {
         memcpy(out + o, buf, n);
         o += n;
         p += used;
       } else
         out[o++] = *p++;
-    } else if (*p == '\n' || *p == '\r' || *p == '\t') {
+    } else { /* a line break or tab: blocks make the lines */
       out[o++] = ' ';
       p++;
-    } else
-      out[o++] = *p++;
+    }
   }
   out[o] = '\0';
   return out;
