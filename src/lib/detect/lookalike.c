@@ -61,7 +61,7 @@ struct bw_lookalike_index {
   size_t n_keys, cap_keys;
   uint64_t *filter; /* one bit per hash value modulo FILTER_BITS: most lookups stop here */
   size_t max_label; /* longest protected label */
-  uint64_t id;      /* unique per index, so a cache never mistakes a later index at the same address */
+  uint64_t id; /* unique per index, so a cache never mistakes a later index at the same address */
 };
 
 /* Ranks: lower is surer. */
@@ -151,7 +151,8 @@ static int push_key(bw_lookalike_index *ix, char kind, const char *s, size_t n, 
 }
 
 /* Calls fn on every string left after deleting 0, 1 or 2 letters of w (n <= 63). */
-static int each_deletion(const char *w, size_t n, int (*fn)(const char *, size_t, void *), void *ctx) {
+static int each_deletion(const char *w, size_t n, int (*fn)(const char *, size_t, void *),
+                         void *ctx) {
   char buf[64];
   if (n >= sizeof(buf) || fn(w, n, ctx)) return n >= sizeof(buf) ? 0 : 1;
   for (size_t i = 0; i < n; i++) {
@@ -451,7 +452,8 @@ static void compare_label(la_best *b, const la_entry *e, const char *l, size_t l
 }
 
 /* The protected domain, or its label, used as a subdomain: theguardian.com.news-hub.test. */
-static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len);
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
+                                 size_t prefix_len);
 
 /*
  * The same with the dots written as hyphens in one label, as hosting services
@@ -474,7 +476,8 @@ static void compare_subdomain(la_best *b, const la_entry *e, const char *host, s
   compare_dotted(b, e, label, label_len);
 }
 
-static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len) {
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
+                                 size_t prefix_len) {
   size_t ld = strlen(e->domain);
   if (prefix_len >= ld && strncmp(host + prefix_len - ld, e->domain, ld) == 0 &&
       (prefix_len == ld || host[prefix_len - ld - 1] == '.')) {
@@ -512,8 +515,10 @@ static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n
   size_t lo = 0, hi = ix->n_keys;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ix->keys[mid].hash < h) lo = mid + 1;
-    else hi = mid;
+    if (ix->keys[mid].hash < h)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++) {
     uint32_t e = ix->keys[i].entry;
@@ -549,7 +554,8 @@ static void gather_candidates(candidate_set *cs, const la_candidate *c) {
     add_candidates(cs, KEY_LABEL, l, k);
     add_candidates(cs, KEY_LABEL, l + ll - k, k);
   }
-  if (c->label_skeleton) add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
+  if (c->label_skeleton)
+    add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
   for (size_t i = 0; i < c->prefix_len; i++) { /* a protected domain or label as a subdomain */
     if (i > 0 && c->host[i - 1] != '.' && c->host[i - 1] != '-') continue;
     char dotted[256];
@@ -577,7 +583,8 @@ static int by_index(const void *a, const void *b) {
 
 static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   la_best b = {.rank = RANK_NONE};
-  candidate_set cs = {ix, calloc(ix->n ? ix->n : 1, 1), malloc((ix->n ? ix->n : 1) * sizeof(uint32_t)), 0};
+  candidate_set cs = {ix, calloc(ix->n ? ix->n : 1, 1),
+                      malloc((ix->n ? ix->n : 1) * sizeof(uint32_t)), 0};
   if (!cs.seen || !cs.list) {
     free(cs.seen);
     free(cs.list);
