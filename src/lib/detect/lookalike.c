@@ -29,7 +29,8 @@
 typedef struct la_entry {
   const bw_identity *identity;
   const char *domain; /* the registry's string */
-  char *label;        /* before the first dot */
+  size_t domain_len;
+  char *label; /* before the first dot */
   size_t label_len;
   const char *suffix;   /* the public suffix, inside domain */
   char *label_skeleton; /* lowercased TR39 skeleton of the label */
@@ -61,6 +62,9 @@ struct bw_lookalike_index {
   size_t n_keys, cap_keys;
   uint64_t *filter; /* one bit per hash value modulo FILTER_BITS: most lookups stop here */
   size_t max_label; /* longest protected label */
+  /* The lowercased skeleton of each ASCII character when it is ASCII too, else NULL. */
+  char *ascii_skeleton[128];
+  size_t ascii_skeleton_len[128];
   uint64_t id; /* unique per index, so a cache never mistakes a later index at the same address */
 };
 
@@ -102,6 +106,49 @@ static char *skeleton_of(const USpoofChecker *sc, const char *s, size_t len) {
   out[n] = '\0';
   ascii_lower(out);
   return out;
+}
+
+/* Remembers the skeleton of every ASCII character that has an ASCII one (see label_skeleton). */
+static int read_ascii_skeletons(bw_lookalike_index *ix) {
+  for (int c = 1; c < 128; c++) {
+    char ch = (char)c;
+    char *skel = skeleton_of(ix->spoof, &ch, 1);
+    if (!skel) return -1;
+    if (is_ascii(skel)) {
+      ix->ascii_skeleton[c] = skel;
+      ix->ascii_skeleton_len[c] = strlen(skel);
+    } else
+      free(skel);
+  }
+  return 0;
+}
+
+/*
+ * skeleton_of() for a label. TR39 maps each character of the NFD form to its
+ * prototype on its own, and ASCII is its own NFD, so the skeleton of a label
+ * whose characters all have ASCII skeletons is theirs joined: no ICU needed
+ * for the ASCII hosts nearly every check sees.
+ */
+static char *label_skeleton(const bw_lookalike_index *ix, const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 128 || !ix->ascii_skeleton[c]) return skeleton_of(ix->spoof, s, len);
+    n += ix->ascii_skeleton_len[c];
+  }
+  char *out = malloc(n + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    memcpy(o, ix->ascii_skeleton[c], ix->ascii_skeleton_len[c]);
+    o += ix->ascii_skeleton_len[c];
+  }
+  *o = '\0';
+  return out;
+}
+
+char *bw_lookalike_skeleton(const bw_lookalike_index *ix, const char *s, size_t len) {
+  return label_skeleton(ix, s, len);
 }
 
 /* The Unicode (U-label) form of an ASCII host, malloc'd; a copy when it has no punycode. */
@@ -216,6 +263,7 @@ static int add_entry(bw_lookalike_index *ix, const bw_identity *id, const char *
   la_entry *e = &ix->entries[ix->n];
   e->identity = id;
   e->domain = domain;
+  e->domain_len = strlen(domain);
   e->label_len = (size_t)(dot - domain);
   e->label = strndup(domain, e->label_len);
   e->suffix = dot + 1;
@@ -255,6 +303,10 @@ int bw_lookalike_index_new(const bw_registry *registry, bw_lookalike_index **out
     return bw_error_set(err, BW_EINTERNAL, "ICU spoof checker: %s", u_errorName(st));
   }
   uspoof_setChecks(ix->spoof, USPOOF_CONFUSABLE, &st);
+  if (read_ascii_skeletons(ix) != 0) {
+    bw_lookalike_index_free(ix);
+    return bw_error_set(err, BW_ENOMEM, "out of memory building the look-alike index");
+  }
   for (size_t i = 0; i < bw_registry_count(registry); i++) {
     const bw_identity *id = bw_registry_at(registry, i);
     for (size_t d = 0; d < id->n_domains; d++) {
@@ -278,6 +330,7 @@ void bw_lookalike_index_free(bw_lookalike_index *ix) {
     free(ix->entries[i].label);
     free(ix->entries[i].label_skeleton);
   }
+  for (int c = 0; c < 128; c++) free(ix->ascii_skeleton[c]);
   free(ix->entries);
   free(ix->keys);
   free(ix->filter);
@@ -478,7 +531,7 @@ static void compare_subdomain(la_best *b, const la_entry *e, const char *host, s
 
 static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
                                  size_t prefix_len) {
-  size_t ld = strlen(e->domain);
+  size_t ld = e->domain_len;
   if (prefix_len >= ld && strncmp(host + prefix_len - ld, e->domain, ld) == 0 &&
       (prefix_len == ld || host[prefix_len - ld - 1] == '.')) {
     consider(b, RANK_SUBDOMAIN, e, "subdomain", 0, NULL, 0);
@@ -500,16 +553,41 @@ typedef struct la_candidate {
   int unicode;          /* the label is an IDN */
 } la_candidate;
 
+/*
+ * The entries a candidate's keys find, in a list that may repeat them: sorted
+ * and made unique before they are compared. Few keys find anything, so the
+ * list nearly always fits in place, and a check allocates nothing for it.
+ */
+enum { LOCAL_CANDIDATES = 128 };
+
 typedef struct candidate_set {
   const bw_lookalike_index *ix;
-  unsigned char *seen; /* one flag per entry */
-  uint32_t *list;
-  size_t n;
+  uint32_t *list; /* local, or malloc'd once it outgrows it */
+  size_t n, cap;
+  int failed; /* out of memory: compare nothing */
+  uint32_t local[LOCAL_CANDIDATES];
 } candidate_set;
 
-static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
+static void add_entry_candidate(candidate_set *cs, uint32_t e) {
+  if (cs->n && cs->list[cs->n - 1] == e) return; /* the keys of one word often find it again */
+  if (cs->n == cs->cap) {
+    size_t cap = cs->cap * 2;
+    uint32_t *list = cs->list == cs->local ? malloc(cap * sizeof(*list))
+                                           : realloc(cs->list, cap * sizeof(*list));
+    if (!list) {
+      cs->failed = 1;
+      return;
+    }
+    if (cs->list == cs->local) memcpy(list, cs->local, sizeof(cs->local));
+    cs->list = list;
+    cs->cap = cap;
+  }
+  cs->list[cs->n++] = e;
+}
+
+/* Adds the entries of the keys with hash h. */
+static void add_hash_candidates(candidate_set *cs, uint64_t h) {
   const bw_lookalike_index *ix = cs->ix;
-  uint64_t h = key_hash(kind, s, n);
   uint64_t bit = h % FILTER_BITS;
   if (!(ix->filter[bit / 64] & (1ull << (bit % 64)))) return;
   size_t lo = 0, hi = ix->n_keys;
@@ -520,23 +598,38 @@ static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n
     else
       hi = mid;
   }
-  for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++) {
-    uint32_t e = ix->keys[i].entry;
-    if (!cs->seen[e]) {
-      cs->seen[e] = 1;
-      cs->list[cs->n++] = e;
-    }
-  }
+  for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++)
+    add_entry_candidate(cs, ix->keys[i].entry);
 }
 
-static int add_deletion_candidates(const char *s, size_t n, void *ctx) {
-  add_candidates(ctx, KEY_DELETION, s, n);
-  return 0;
+static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
+  add_hash_candidates(cs, key_hash(kind, s, n));
 }
 
-/* Entries a word can be within edit distance two of, or equal to. */
+/* key_hash() continued over s[from..to). */
+static uint64_t hash_more(uint64_t h, const char *s, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/*
+ * Entries a word can be within edit distance two of, or equal to: the deletion
+ * keys of each_deletion(), hashed in place. The hash of the bytes before a
+ * deleted one is shared by every deletion after it, and nothing is copied.
+ */
 static void word_candidates(candidate_set *cs, const char *w, size_t n) {
-  if (n <= cs->ix->max_label + 2) each_deletion(w, n, add_deletion_candidates, cs);
+  if (n > cs->ix->max_label + 2 || n >= 64) return; /* each_deletion() takes no longer words */
+  uint64_t before_i = key_hash(KEY_DELETION, w, 0); /* the hash of w[0..i) */
+  add_hash_candidates(cs, hash_more(before_i, w, 0, n));
+  for (size_t i = 0; i < n; i++) {
+    add_hash_candidates(cs, hash_more(before_i, w, i + 1, n)); /* without w[i] */
+    uint64_t between = before_i;                               /* w[0..i) then w[i+1..k) */
+    for (size_t k = i + 1; k < n; k++) {
+      add_hash_candidates(cs, hash_more(between, w, k + 1, n)); /* without w[i] and w[k] */
+      between = hash_more(between, w, k, k + 1);
+    }
+    before_i = hash_more(before_i, w, i, i + 1);
+  }
 }
 
 /* Every entry the comparisons of best_match could match, whatever the rule. */
@@ -583,16 +676,13 @@ static int by_index(const void *a, const void *b) {
 
 static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   la_best b = {.rank = RANK_NONE};
-  candidate_set cs = {ix, calloc(ix->n ? ix->n : 1, 1),
-                      malloc((ix->n ? ix->n : 1) * sizeof(uint32_t)), 0};
-  if (!cs.seen || !cs.list) {
-    free(cs.seen);
-    free(cs.list);
-    return b;
-  }
+  candidate_set cs = {.ix = ix, .cap = LOCAL_CANDIDATES};
+  cs.list = cs.local;
   gather_candidates(&cs, c);
+  if (cs.failed) cs.n = 0;
   qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
   for (size_t k = 0; k < cs.n; k++) {
+    if (k && cs.list[k] == cs.list[k - 1]) continue; /* each entry once */
     const la_entry *e = &ix->entries[cs.list[k]];
     compare_subdomain(&b, e, c->host, c->prefix_len, c->label, c->label_len);
     if (c->label_skeleton && strcmp(c->label_skeleton, e->label_skeleton) == 0 &&
@@ -600,8 +690,7 @@ static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
       consider(&b, RANK_SKELETON, e, c->unicode ? "skeleton" : "homoglyph", 0, NULL, 0);
     compare_label(&b, e, c->label, c->label_len, c->suffix);
   }
-  free(cs.seen);
-  free(cs.list);
+  if (cs.list != cs.local) free(cs.list);
   return b;
 }
 
@@ -680,7 +769,7 @@ static int check_ascii(const bw_lookalike_index *ix, const bw_url_ctx *urls, bw_
     char *label = strndup(c.label, c.label_len);
     char *u = label ? unicode_form(label) : NULL;
     c.unicode = u && !is_ascii(u);
-    c.label_skeleton = u ? skeleton_of(ix->spoof, u, strlen(u)) : NULL;
+    c.label_skeleton = u ? label_skeleton(ix, u, strlen(u)) : NULL;
     la_best b = best_match(ix, &c);
     if (b.rank != RANK_NONE) {
       *m = (bw_lookalike_match){b.entry->identity, b.entry->domain,        method_of(a, &b),
