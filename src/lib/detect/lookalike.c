@@ -830,7 +830,8 @@ const bw_identity *bw_lookalike_label_owner(const bw_lookalike_index *ix, const 
     const la_entry *e = &ix->entries[i];
     size_t lp = e->label_len;
     /* A label that is itself an ordinary word (news.cn) names nobody in "news.desk". */
-    if (lp < 3 || lp > len || strncmp(word, e->label, lp) != 0 || is_added_word(e->label, lp))
+    if (lp < 3 || lp > len || e->label[0] != word[0] || strncmp(word, e->label, lp) != 0 ||
+        is_added_word(e->label, lp))
       continue;
     if (lp == len || is_added_word(word + lp, len - lp)) return e->identity;
   }
