@@ -155,8 +155,13 @@ static const char *const GENERIC[] = {"news",
 
 static const char *const VIA[] = {"via"};
 
-_Static_assert(COUNT(HEDGES) <= BW_WORDLIST_MAX && COUNT(SENTENCE_WORDS) <= BW_WORDLIST_MAX &&
-                   COUNT(TITLES) <= BW_WORDLIST_MAX,
+/* HEDGES then SENTENCE_WORDS, so that one pass over a signature line finds both. */
+static const char *LINE_WORDS[COUNT(HEDGES) + COUNT(SENTENCE_WORDS)];
+
+#define HEDGE_BITS ((UINT64_C(1) << COUNT(HEDGES)) - 1)
+#define SENTENCE_BITS (((UINT64_C(1) << COUNT(SENTENCE_WORDS)) - 1) << COUNT(HEDGES))
+
+_Static_assert(COUNT(LINE_WORDS) <= BW_WORDLIST_MAX && COUNT(TITLES) <= BW_WORDLIST_MAX,
                "a word list has one bit per word");
 
 /*
@@ -165,16 +170,18 @@ _Static_assert(COUNT(HEDGES) <= BW_WORDLIST_MAX && COUNT(SENTENCE_WORDS) <= BW_W
  * word was the most expensive part of reading claims. Built once, then only read.
  */
 typedef struct claim_words {
-  bw_wordlist hedges, sentence, titles, via;
+  bw_wordlist line; /* LINE_WORDS: the hedges and the words of sentences */
+  bw_wordlist titles, via;
 } claim_words;
 
 static claim_words WORDS;
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static void build_words(void) {
+  memcpy(LINE_WORDS, HEDGES, sizeof(HEDGES));
+  memcpy(LINE_WORDS + COUNT(HEDGES), SENTENCE_WORDS, sizeof(SENTENCE_WORDS));
   /* The lists are constant and fit (asserted above), so none of these can fail. */
-  bw_wordlist_init(&WORDS.hedges, HEDGES, COUNT(HEDGES), 0);
-  bw_wordlist_init(&WORDS.sentence, SENTENCE_WORDS, COUNT(SENTENCE_WORDS), 0);
+  bw_wordlist_init(&WORDS.line, LINE_WORDS, COUNT(LINE_WORDS), 0);
   /* Case matters for short titles ("MP", not "mp3"). */
   bw_wordlist_init(&WORDS.titles, TITLES, COUNT(TITLES), 4);
   bw_wordlist_init(&WORDS.via, VIA, COUNT(VIA), 0);
@@ -292,6 +299,7 @@ static int is_separator(const char *p, size_t *len) {
   /* Called for every byte of a name: most bytes begin no separator at all. */
   if (!*p || !strchr(" |,()/:;[]", *p)) return 0;
   for (size_t i = 0; i < COUNT(SEPS); i++) {
+    if (SEPS[i][0] != *p) continue;
     size_t n = strlen(SEPS[i]);
     if (strncmp(p, SEPS[i], n) == 0) {
       *len = n;
@@ -379,9 +387,12 @@ void bw_claims_from_display_name(const bw_claim_env *env, const char *name, bw_c
   claims_from_written_domains(env, left, out);
   const bw_identity *ids[MAX_IDS];
   size_t n = bw_registry_find_names(env->registry, left, strlen(left), ids, MAX_IDS);
-  int hedged = bw_wordlist_any(&words()->hedges, left);
+  int hedged = (bw_wordlist_in(&words()->line, left) & HEDGE_BITS) != 0;
   const char *title = find_title(left);
   const char *person = bw_claims_person_in_name(env, left);
+  /* The signature needs the person of the name as written: the same one, unless "via" or
+     look-alike letters made left another text. */
+  out->name_person = left == name ? person : bw_claims_person_in_name(env, name);
   for (size_t i = 0; i < n; i++) {
     bw_claim_source src = via      ? BW_CLAIM_NAME_VIA_SERVICE
                           : person ? BW_CLAIM_NAME_AND_OUTLET
@@ -517,7 +528,8 @@ static int is_connector(const char *w, size_t n) {
                                            "du",  "des", "la",  "le",  "el",  "y",   "und",
                                            "für", "di",  "da",  "van", "von", "in"};
   for (size_t i = 0; i < COUNT(CONNECTORS); i++)
-    if (strlen(CONNECTORS[i]) == n && strncmp(w, CONNECTORS[i], n) == 0) return 1;
+    if (CONNECTORS[i][0] == w[0] && strlen(CONNECTORS[i]) == n && strncmp(w, CONNECTORS[i], n) == 0)
+      return 1;
   return 0;
 }
 
@@ -549,9 +561,10 @@ static size_t line_claims(const bw_claim_env *env, const char *line, const sig_f
   size_t len = text ? strlen(text) : 0;
   /* "SF Weekly:" introduces a quotation; it does not sign the message. */
   if (!len || text[len - 1] == ':') return 0;
-  int hedged = bw_wordlist_any(&words()->hedges, text);
+  uint64_t found = bw_wordlist_in(&words()->line, text);
+  int hedged = (found & HEDGE_BITS) != 0;
   if (count_words(text) > (hedged ? MAX_HEDGED_WORDS : MAX_CLAIM_WORDS)) return 0;
-  if (!hedged && (bw_wordlist_any(&words()->sentence, text) || !has_title_shape(text))) return 0;
+  if (!hedged && ((found & SENTENCE_BITS) || !has_title_shape(text))) return 0;
   int changed = 0;
   const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, text, &changed);
   const bw_identity *ids[MAX_IDS];
@@ -588,15 +601,28 @@ void bw_claims_from_signature(const bw_claim_env *env, const char *sig, const ch
 
 /* ---- the signature block of a message --------------------------------------------------- */
 
+/*
+ * Tags that start a new line of text: br, p, div, tr, li, h1 to h6, table,
+ * blockquote, hr, ul, ol (any case). Asked of every tag of every HTML body,
+ * so decided by length and letters rather than by comparing with each name.
+ */
 static int is_block_tag(const char *name, size_t n) {
-  static const char *const BLOCKS[] = {"br", "p",  "div", "tr",    "li",         "h1", "h2", "h3",
-                                       "h4", "h5", "h6",  "table", "blockquote", "hr", "ul", "ol"};
-  if (!n) return 0;
-  for (size_t i = 0; i < COUNT(BLOCKS); i++)
-    if (BLOCKS[i][0] == lower((unsigned char)name[0]) && strlen(BLOCKS[i]) == n &&
-        prefix_at(name, BLOCKS[i], n, 1))
-      return 1;
-  return 0;
+  int a = n ? lower((unsigned char)name[0]) : 0, b = n > 1 ? lower((unsigned char)name[1]) : 0;
+  switch (n) {
+  case 1:
+    return a == 'p';
+  case 2:
+    return (b == 'r' && (a == 'b' || a == 't' || a == 'h')) || (a == 'l' && b == 'i') ||
+           (a == 'h' && b >= '1' && b <= '6') || (b == 'l' && (a == 'u' || a == 'o'));
+  case 3:
+    return prefix_at(name, "div", 3, 1);
+  case 5:
+    return prefix_at(name, "table", 5, 1);
+  case 10:
+    return prefix_at(name, "blockquote", 10, 1);
+  default:
+    return 0;
+  }
 }
 
 /* Skips a tag at s[0] == '<'; sets *newline for block tags, *skip_to for script/style contents. */
@@ -622,6 +648,10 @@ static const char *find_end_tag(const char *s, const char *w) {
   return NULL;
 }
 
+/* The bytes that end a run of plain text in html_text(). */
+static const unsigned char HTML_STOP[256] = {
+    ['<'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1};
+
 /* The visible text of HTML, one line per block, entities decoded. */
 static char *html_text(bw_arena *a, const char *html, size_t len) {
   /* A reference may decode to more bytes than it is written with ("&nGt;"): room for twice. */
@@ -630,11 +660,8 @@ static char *html_text(bw_arena *a, const char *html, size_t len) {
   const char *end = html + strlen(html); /* the text stops at a NUL, as it always has */
   size_t o = 0;
   for (const char *p = html; p < end;) {
-    /* Plain text is most of it: copied a run at a time. */
-    size_t run = strcspn(p, "<&\n\r\t");
-    memcpy(out + o, p, run);
-    o += run;
-    p += run;
+    /* Plain text, copied up to the next byte that needs a look. */
+    while (p < end && !HTML_STOP[(unsigned char)*p]) out[o++] = *p++;
     if (p == end) break;
     if (*p == '<') {
       int nl = 0;
