@@ -52,6 +52,7 @@ typedef struct la_key {
 
 enum { KEY_DELETION = 'd', KEY_LABEL = 'L', KEY_SKELETON = 'S', KEY_DOMAIN = 'D' };
 enum { FILTER_BITS = 1 << 22 }; /* 512 KiB; about 5% false positives for the default registry */
+enum { DIRECTORY_BITS = 16 };   /* 256 KiB: a few keys per range */
 
 struct bw_lookalike_index {
   const bw_registry *registry;
@@ -61,6 +62,9 @@ struct bw_lookalike_index {
   la_key *keys; /* sorted by hash */
   size_t n_keys, cap_keys;
   uint64_t *filter; /* one bit per hash value modulo FILTER_BITS: most lookups stop here */
+  /* The keys whose hash starts with the DIRECTORY_BITS bits b are keys[directory[b] ..
+     directory[b + 1]): a lookup searches a few keys, not the whole table. */
+  uint32_t *directory;
   size_t max_label; /* longest protected label */
   /* The lowercased skeleton of each ASCII character when it is ASCII too, else NULL. */
   char *ascii_skeleton[128];
@@ -252,6 +256,15 @@ static int build_keys(bw_lookalike_index *ix) {
     uint64_t bit = ix->keys[i].hash % FILTER_BITS;
     ix->filter[bit / 64] |= 1ull << (bit % 64);
   }
+  size_t ranges = (size_t)1 << DIRECTORY_BITS;
+  if (ix->n_keys >= UINT32_MAX || !(ix->directory = malloc((ranges + 1) * sizeof(uint32_t))))
+    return -1;
+  size_t k = 0;
+  for (size_t b = 0; b < ranges; b++) {
+    ix->directory[b] = (uint32_t)k;
+    while (k < ix->n_keys && ix->keys[k].hash >> (64 - DIRECTORY_BITS) == b) k++;
+  }
+  ix->directory[ranges] = (uint32_t)k;
   return 0;
 }
 
@@ -334,6 +347,7 @@ void bw_lookalike_index_free(bw_lookalike_index *ix) {
   free(ix->entries);
   free(ix->keys);
   free(ix->filter);
+  free(ix->directory);
   if (ix->spoof) uspoof_close(ix->spoof);
   free(ix);
 }
@@ -557,8 +571,13 @@ typedef struct la_candidate {
  * The entries a candidate's keys find, in a list that may repeat them: sorted
  * and made unique before they are compared. Few keys find anything, so the
  * list nearly always fits in place, and a check allocates nothing for it.
+ *
+ * A host makes a few hundred keys, and the filter is larger than the caches:
+ * looked up one at a time, each key waited for its own word of the filter to
+ * come from memory. Keys are therefore held back in batches, their filter
+ * words requested all together, and only then tested.
  */
-enum { LOCAL_CANDIDATES = 128 };
+enum { LOCAL_CANDIDATES = 128, PENDING_KEYS = 256 };
 
 typedef struct candidate_set {
   const bw_lookalike_index *ix;
@@ -566,6 +585,8 @@ typedef struct candidate_set {
   size_t n, cap;
   int failed; /* out of memory: compare nothing */
   uint32_t local[LOCAL_CANDIDATES];
+  uint64_t pending[PENDING_KEYS]; /* hashes of keys not yet looked up */
+  size_t n_pending;
 } candidate_set;
 
 static void add_entry_candidate(candidate_set *cs, uint32_t e) {
@@ -585,12 +606,17 @@ static void add_entry_candidate(candidate_set *cs, uint32_t e) {
   cs->list[cs->n++] = e;
 }
 
-/* Adds the entries of the keys with hash h. */
-static void add_hash_candidates(candidate_set *cs, uint64_t h) {
-  const bw_lookalike_index *ix = cs->ix;
+/* Whether a key with hash h may exist; if not, it certainly does not. */
+static int in_filter(const bw_lookalike_index *ix, uint64_t h) {
   uint64_t bit = h % FILTER_BITS;
-  if (!(ix->filter[bit / 64] & (1ull << (bit % 64)))) return;
-  size_t lo = 0, hi = ix->n_keys;
+  return (ix->filter[bit / 64] >> (bit % 64)) & 1;
+}
+
+/* Adds the entries of the keys with hash h. */
+static void look_up(candidate_set *cs, uint64_t h) {
+  const bw_lookalike_index *ix = cs->ix;
+  size_t range = h >> (64 - DIRECTORY_BITS);
+  size_t lo = ix->directory[range], hi = ix->directory[range + 1];
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (ix->keys[mid].hash < h)
@@ -600,6 +626,32 @@ static void add_hash_candidates(candidate_set *cs, uint64_t h) {
   }
   for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++)
     add_entry_candidate(cs, ix->keys[i].entry);
+}
+
+/*
+ * Looks up the pending keys (see candidate_set): their filter words are
+ * fetched together, then the directory ranges of the keys the filter lets
+ * through, and only then are the ranges searched.
+ */
+static void look_up_pending(candidate_set *cs) {
+  const bw_lookalike_index *ix = cs->ix;
+  for (size_t i = 0; i < cs->n_pending; i++)
+    __builtin_prefetch(&ix->filter[cs->pending[i] % FILTER_BITS / 64]);
+  size_t passed = 0;
+  for (size_t i = 0; i < cs->n_pending; i++) {
+    uint64_t h = cs->pending[i];
+    if (!in_filter(ix, h)) continue;
+    __builtin_prefetch(&ix->directory[h >> (64 - DIRECTORY_BITS)]);
+    cs->pending[passed++] = h;
+  }
+  for (size_t i = 0; i < passed; i++) look_up(cs, cs->pending[i]);
+  cs->n_pending = 0;
+}
+
+/* Adds the entries of the keys with hash h, once looked up. */
+static void add_hash_candidates(candidate_set *cs, uint64_t h) {
+  if (cs->n_pending == PENDING_KEYS) look_up_pending(cs);
+  cs->pending[cs->n_pending++] = h;
 }
 
 static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
@@ -679,6 +731,7 @@ static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   candidate_set cs = {.ix = ix, .cap = LOCAL_CANDIDATES};
   cs.list = cs.local;
   gather_candidates(&cs, c);
+  look_up_pending(&cs);
   if (cs.failed) cs.n = 0;
   qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
   for (size_t k = 0; k < cs.n; k++) {
