@@ -129,10 +129,12 @@ static int plain_ascii(const char *text, size_t len) {
 
 /* tidy() and encode() for ASCII text: one byte is one character in every form. */
 static int fold_ascii(const char *text, size_t len, bw_registry_folded *out) {
-  out->kept = malloc(len + 1);
-  out->folded = malloc(len + 1);
-  out->map = malloc((len + 1) * sizeof(uint32_t));
-  if (!out->kept || !out->folded || !out->map) return -1;
+  /* One allocation for the three forms: these texts are short and searched often. */
+  out->block = malloc((len + 1) * (sizeof(uint32_t) + 2));
+  if (!out->block) return -1;
+  out->map = out->block;
+  out->kept = (char *)(out->map + len + 1);
+  out->folded = out->kept + len + 1;
   size_t k = 0;
   int pending = 0;
   for (size_t i = 0; i < len; i++) {
@@ -182,8 +184,12 @@ int bw_registry_fold(const char *text, size_t len, bw_registry_folded *out) {
 }
 
 void bw_registry_folded_free(bw_registry_folded *f) {
-  free(f->kept);
-  free(f->folded);
-  free(f->map);
+  if (f->block) {
+    free(f->block);
+  } else {
+    free(f->kept);
+    free(f->folded);
+    free(f->map);
+  }
   memset(f, 0, sizeof(*f));
 }
