@@ -14,6 +14,9 @@
  */
 #include <pthread.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "detect/freemail.h"
 #include "detect/identity.h"
@@ -625,32 +628,120 @@ static int is_block_tag(const char *name, size_t n) {
   }
 }
 
-/* Skips a tag at s[0] == '<'; sets *newline for block tags, *skip_to for script/style contents. */
-static const char *skip_tag(const char *s, int *newline, const char **skip_to) {
+/*
+ * memchr(s, c, end - s). A body has hundreds of tags, most a few dozen bytes
+ * long: looked for inline, sixteen bytes at a time where SSE2 can, the end of
+ * each costs less than a call.
+ */
+static const char *find_byte(const char *s, const char *end, char c) {
+#ifdef __SSE2__
+  const __m128i want = _mm_set1_epi8(c);
+  for (; end - s >= 16; s += 16) {
+    int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), want));
+    if (mask) return s + __builtin_ctz((unsigned)mask);
+  }
+#endif
+  return memchr(s, c, (size_t)(end - s));
+}
+
+/* Skips a tag at s[0] == '<' (before end, where the text stops); sets *newline for block tags,
+ *skip_to for script/style contents. */
+static const char *skip_tag(const char *s, const char *end, int *newline, const char **skip_to) {
   const char *name = s + 1 + (s[1] == '/');
   size_t n = 0;
   while (name[n] && is_alnum((unsigned char)name[n])) n++;
   *newline = is_block_tag(name, n);
-  const char *end = strchr(s, '>');
-  if (!end) return s + strlen(s);
+  const char *close = find_byte(s, end, '>');
+  if (!close) return end;
   *skip_to = NULL;
   if (s[1] != '/' &&
       ((n == 5 && prefix_at(name, "style", 5, 1)) || (n == 6 && prefix_at(name, "script", 6, 1))))
     *skip_to = n == 5 ? "</style" : "</script";
-  return end + 1;
+  return close + 1;
 }
 
-/* The first end tag w ("</style") in s, in any case. */
-static const char *find_end_tag(const char *s, const char *w) {
+/* The first end tag w ("</style") in s (before end), in any case. */
+static const char *find_end_tag(const char *s, const char *end, const char *w) {
   size_t n = strlen(w);
-  for (s = strchr(s, '<'); s; s = strchr(s + 1, '<'))
+  for (s = find_byte(s, end, '<'); s; s = find_byte(s + 1, end, '<'))
     if (prefix_at(s, w, n, 1)) return s;
   return NULL;
 }
 
-/* The bytes that end a run of plain text in html_text(). */
-static const unsigned char HTML_STOP[256] = {
-    ['<'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1};
+/* In html_text(), what each byte of plain text becomes: line breaks and tabs a space (blocks
+   make the lines), '<' and '&' 0 (they end the run), other bytes themselves. */
+static unsigned char PLAIN[256];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+/*
+ * The references that make nearly all of those in mail (&nbsp; alone half),
+ * with what bw_html_decode_ref() makes of them: written in full, with the
+ * semicolon, they mean the same wherever they are, so each is decoded once
+ * here instead of searched for in the table of names every time.
+ */
+static struct common_ref {
+  const char *ref;
+  size_t len;
+  char value[BW_HTML_REF_MAX];
+  size_t value_len;
+} COMMON_REFS[] = {
+    {.ref = "&nbsp;"}, {.ref = "&quot;"}, {.ref = "&gt;"}, {.ref = "&lt;"}, {.ref = "&amp;"}};
+
+static void build_plain(void) {
+  for (int c = 0; c < 256; c++) PLAIN[c] = (unsigned char)c;
+  PLAIN['\n'] = PLAIN['\r'] = PLAIN['\t'] = ' ';
+  PLAIN['<'] = PLAIN['&'] = 0;
+  for (size_t i = 0; i < COUNT(COMMON_REFS); i++) {
+    struct common_ref *r = &COMMON_REFS[i];
+    size_t errs = 0;
+    r->len = strlen(r->ref);
+    if (bw_html_decode_ref(r->ref, r->len, 0, r->value, &r->value_len, &errs) != r->len)
+      r->len = 0; /* never happens; and then the reference is decoded as any other */
+  }
+}
+
+/* A reference of COMMON_REFS at p (before end), or NULL. */
+static const struct common_ref *common_ref(const char *p, const char *end) {
+  for (size_t i = 0; i < COUNT(COMMON_REFS); i++) {
+    const struct common_ref *r = &COMMON_REFS[i];
+    if (r->len && (size_t)(end - p) >= r->len && memcmp(p, r->ref, r->len) == 0) return r;
+  }
+  return NULL;
+}
+
+/*
+ * Copies plain text from p (before end) to out, line breaks and tabs as
+ * spaces, up to the first '<' or '&' (or a NUL, which never comes before
+ * end); returns the bytes copied. Most of an HTML body goes through here,
+ * sixteen bytes at a time where SSE2 can compare them; ending runs only at
+ * tags and references keeps the branches that guess where a run ends few.
+ * out may be written up to 16 bytes past what is copied: html_text() has room
+ * for twice its input.
+ */
+static size_t copy_plain(const char *p, const char *end, char *out) {
+  size_t n = 0;
+#ifdef __SSE2__
+  const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), nl = _mm_set1_epi8('\n'),
+                cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t'), space = _mm_set1_epi8(' ');
+  while (end - (p + n) >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + n));
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp));
+    __m128i blank = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+                                 _mm_cmpeq_epi8(v, tab));
+    v = _mm_or_si128(_mm_andnot_si128(blank, v), _mm_and_si128(blank, space));
+    _mm_storeu_si128((__m128i *)(out + n), v);
+    int mask = _mm_movemask_epi8(stop);
+    if (mask) return n + (size_t)__builtin_ctz((unsigned)mask);
+    n += 16;
+  }
+#endif
+  for (; p + n < end; n++) {
+    unsigned char c = PLAIN[(unsigned char)p[n]];
+    if (!c) break;
+    out[n] = (char)c;
+  }
+  return n;
+}
 
 /* The visible text of HTML, one line per block, entities decoded. */
 static char *html_text(bw_arena *a, const char *html, size_t len) {
@@ -658,21 +749,29 @@ static char *html_text(bw_arena *a, const char *html, size_t len) {
   char *out = bw_arena_alloc(a, 2 * len + 1);
   if (!out) return NULL;
   const char *end = html + strlen(html); /* the text stops at a NUL, as it always has */
+  pthread_once(&plain_once, build_plain);
+  const struct common_ref *common;
   size_t o = 0;
   for (const char *p = html; p < end;) {
     /* Plain text, copied up to the next byte that needs a look. */
-    while (p < end && !HTML_STOP[(unsigned char)*p]) out[o++] = *p++;
+    size_t run = copy_plain(p, end, out + o);
+    o += run;
+    p += run;
     if (p == end) break;
     if (*p == '<') {
       int nl = 0;
       const char *skip_to = NULL;
-      p = skip_tag(p, &nl, &skip_to);
+      p = skip_tag(p, end, &nl, &skip_to);
       if (skip_to) {
-        const char *close = find_end_tag(p, skip_to);
+        const char *close = find_end_tag(p, end, skip_to);
         p = close ? close : end;
       }
       out[o++] = nl ? '\n' : ' ';
-    } else if (*p == '&') {
+    } else if ((common = common_ref(p, end))) {
+      memcpy(out + o, common->value, common->value_len);
+      o += common->value_len;
+      p += common->len;
+    } else { /* another reference, or a lone '&' */
       char buf[BW_HTML_REF_MAX];
       size_t n = 0, errs = 0;
       size_t used = bw_html_decode_ref(p, (size_t)(end - p), 0, buf, &n, &errs);
@@ -682,9 +781,6 @@ static char *html_text(bw_arena *a, const char *html, size_t len) {
         p += used;
       } else
         out[o++] = *p++;
-    } else { /* a line break or tab: blocks make the lines */
-      out[o++] = ' ';
-      p++;
     }
   }
   out[o] = '\0';
@@ -722,8 +818,7 @@ static size_t body_tail(const char *text, line_span *tail) {
   for (const char *p = text; *p;) {
     const char *e = strchr(p, '\n');
     if (!e) e = p + strlen(p);
-    const char *s = p;
-    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r')) s++;
+    const char *s = p + strspn(p, " \t\r"); /* stops at e, a line break or the NUL */
     size_t n = (size_t)(e - s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
     if (is_quote_start(s, n)) break;
