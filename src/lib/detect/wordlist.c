@@ -3,10 +3,11 @@
  * wordlist.h).
  *
  * At each position of the text the byte there selects, from a 256-entry
- * table of bit sets, the words that can start with it; words that must start
- * a word of the text are dropped unless the previous byte ends one, and words
- * already found are not tried again. Most positions therefore cost one table
- * look-up, and the words left are compared byte by byte.
+ * table of bit sets, the words that can start with it, and the next byte
+ * those that can go on with it; words that must start a word of the text are
+ * dropped unless the previous byte ends one, and words already found are not
+ * tried again. Most positions therefore cost a table look-up or two, and only
+ * the few words left are compared byte by byte.
  */
 #include "detect/wordlist.h"
 
@@ -44,6 +45,12 @@ int bw_wordlist_init(bw_wordlist *l, const char *const *words, size_t n, size_t 
     if (is_alnum(w[len - 1])) l->ends_word |= bit(i);
     l->starts[w[0]] |= bit(i);
     if (fold && is_ascii_letter(w[0])) l->starts[w[0] ^ 0x20] |= bit(i);
+    if (len == 1) {
+      for (int c = 0; c < 256; c++) l->seconds[c] |= bit(i);
+    } else {
+      l->seconds[w[1]] |= bit(i);
+      if (fold && is_ascii_letter(w[1])) l->seconds[w[1] ^ 0x20] |= bit(i);
+    }
   }
   return 0;
 }
@@ -69,6 +76,7 @@ static uint64_t scan(const bw_wordlist *l, const char *text, int first_only) {
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
     uint64_t m = l->starts[*p] & ~found & (word_start ? ~(uint64_t)0 : unbounded);
     word_start = !is_alnum(*p);
+    if (m) m &= l->seconds[p[1]]; /* p[1] is the NUL at the end at the latest */
     for (; m; m &= m - 1) {
       size_t i = bw_wordlist_first(m);
       if (!word_at(l, i, (const char *)p)) continue;

@@ -28,10 +28,11 @@ typedef struct bw_wordlist {
   const char *const *words; /* not copied: the caller's list must outlive this */
   size_t n;
   size_t len[BW_WORDLIST_MAX];
-  uint64_t fold;        /* bit i: words[i] ignores ASCII case */
-  uint64_t bounded;     /* bit i: words[i] must start a word of the text */
-  uint64_t ends_word;   /* bit i: ...and end one */
-  uint64_t starts[256]; /* for each byte, the words that can start with it */
+  uint64_t fold;         /* bit i: words[i] ignores ASCII case */
+  uint64_t bounded;      /* bit i: words[i] must start a word of the text */
+  uint64_t ends_word;    /* bit i: ...and end one */
+  uint64_t starts[256];  /* for each byte, the words that can start with it */
+  uint64_t seconds[256]; /* ...and have it second (one-byte words: every byte) */
 } bw_wordlist;
 
 /*
