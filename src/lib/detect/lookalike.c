@@ -526,21 +526,34 @@ static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host
  * The same with the dots written as hyphens in one label, as hosting services
  * name subdomains: rfa-org.news-mirror.test, www-bbc-co-uk.example.
  */
-static void compare_dotted(la_best *b, const la_entry *e, const char *s, size_t n) {
-  if (n == 0 || n >= 256 || !memchr(s, '-', n)) return;
-  char dotted[256];
-  for (size_t i = 0; i < n; i++) dotted[i] = s[i] == '-' ? '.' : s[i];
-  dotted[n] = '\0';
+typedef struct dotted_form {
+  char s[256];
+  size_t n;
+  int hyphens; /* 0: nothing to compare (no hyphen, or too long) */
+} dotted_form;
+
+/* The first n bytes of s with hyphens as dots; written once per host, not per entry. */
+static void make_dotted(dotted_form *d, const char *s, size_t n) {
+  d->n = n;
+  d->hyphens = n != 0 && n < sizeof(d->s) && memchr(s, '-', n);
+  if (!d->hyphens) return;
+  for (size_t i = 0; i < n; i++) d->s[i] = s[i] == '-' ? '.' : s[i];
+  d->s[n] = '\0';
+}
+
+static void compare_dotted(la_best *b, const la_entry *e, const dotted_form *f) {
+  if (!f->hyphens) return;
   la_best d = *b;
-  compare_subdomain_of(&d, e, dotted, n);
+  compare_subdomain_of(&d, e, f->s, f->n);
   if (d.rank == RANK_SUBDOMAIN && d.distance == 0 && b->rank != RANK_SUBDOMAIN) *b = d;
 }
 
+/* host_dotted and label_dotted: the host before the registrable domain, and the label, dotted. */
 static void compare_subdomain(la_best *b, const la_entry *e, const char *host, size_t prefix_len,
-                              const char *label, size_t label_len) {
+                              const dotted_form *host_dotted, const dotted_form *label_dotted) {
   compare_subdomain_of(b, e, host, prefix_len);
-  compare_dotted(b, e, host, prefix_len);
-  compare_dotted(b, e, label, label_len);
+  compare_dotted(b, e, host_dotted);
+  compare_dotted(b, e, label_dotted);
 }
 
 static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
@@ -734,10 +747,13 @@ static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   look_up_pending(&cs);
   if (cs.failed) cs.n = 0;
   qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
+  dotted_form host_dotted, label_dotted;
+  make_dotted(&host_dotted, c->host, c->prefix_len);
+  make_dotted(&label_dotted, c->label, c->label_len);
   for (size_t k = 0; k < cs.n; k++) {
     if (k && cs.list[k] == cs.list[k - 1]) continue; /* each entry once */
     const la_entry *e = &ix->entries[cs.list[k]];
-    compare_subdomain(&b, e, c->host, c->prefix_len, c->label, c->label_len);
+    compare_subdomain(&b, e, c->host, c->prefix_len, &host_dotted, &label_dotted);
     if (c->label_skeleton && strcmp(c->label_skeleton, e->label_skeleton) == 0 &&
         !(c->label_len == e->label_len && strncmp(c->label, e->label, e->label_len) == 0))
       consider(&b, RANK_SKELETON, e, c->unicode ? "skeleton" : "homoglyph", 0, NULL, 0);
