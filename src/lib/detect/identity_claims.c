@@ -544,10 +544,9 @@ static int has_title_shape(const char *text) {
   if (n && text[n - 1] == '.') return 0; /* the end of a sentence */
   int first = 1;
   for (const char *p = text; *p;) {
-    while (*p && strchr(" \t,;:|/()-", *p)) p++;
+    p += strspn(p, " \t,;:|/()-");
     if (!*p) break;
-    const char *e = p;
-    while (*e && !strchr(" \t,;:|/()", *e)) e++;
+    const char *e = p + strcspn(p, " \t,;:|/()");
     unsigned char c = (unsigned char)*p;
     int capital = (c >= 'A' && c <= 'Z') || c >= 0x80;
     if (!capital && (first || !is_connector(p, (size_t)(e - p)))) return 0;
