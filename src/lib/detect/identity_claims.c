@@ -294,6 +294,36 @@ static char *without_titles(bw_arena *a, const char *s) {
   return trim_copy(a, out, strlen(out));
 }
 
+/* ---- registry searches ------------------------------------------------------------------ */
+
+/*
+ * The last registry search made for a text. The same text is often searched
+ * twice: a display name and its only segment ("Robert Elz"), a signature line
+ * as a person and then as a claim. Searching costs a fold and a walk of the
+ * automaton; comparing with the text searched last costs a strcmp.
+ */
+typedef struct names_memo {
+  const char *text; /* NULL: nothing searched yet */
+  size_t n;
+  const bw_identity *ids[MAX_IDS];
+} names_memo;
+
+/* bw_registry_find_names() on text into ids (room for MAX_IDS), through memo when not NULL. */
+static size_t find_names(const bw_claim_env *env, const char *text, names_memo *memo,
+                         const bw_identity **ids) {
+  if (memo && memo->text && strcmp(memo->text, text) == 0) {
+    memcpy(ids, memo->ids, memo->n * sizeof(*ids));
+    return memo->n;
+  }
+  size_t n = bw_registry_find_names(env->registry, text, strlen(text), ids, MAX_IDS);
+  if (memo) {
+    memo->text = text;
+    memo->n = n;
+    memcpy(memo->ids, ids, n * sizeof(*ids));
+  }
+  return n;
+}
+
 /* ---- the person in a display name ------------------------------------------------------- */
 
 static int is_separator(const char *p, size_t *len) {
@@ -312,27 +342,32 @@ static int is_separator(const char *p, size_t *len) {
   return 0;
 }
 
-static const char *person_segment(const bw_claim_env *env, const char *seg) {
+static const char *person_segment(const bw_claim_env *env, const char *seg, names_memo *memo) {
   const bw_identity *ids[MAX_IDS];
   char *clean = without_titles(env->arena, seg);
   if (!clean || !*clean) return NULL;
   /* The cheap test first: most segments are no person, and then the registry need not look. */
   if (!looks_like_person(clean)) return NULL;
-  return bw_registry_find_names(env->registry, clean, strlen(clean), ids, MAX_IDS) ? NULL : clean;
+  return find_names(env, clean, memo, ids) ? NULL : clean;
 }
 
-const char *bw_claims_person_in_name(const bw_claim_env *env, const char *name) {
+/* bw_claims_person_in_name(), with the registry searches through memo (or not, when NULL). */
+static const char *person_in_name(const bw_claim_env *env, const char *name, names_memo *memo) {
   if (!name) return NULL;
   for (const char *p = name; *p;) {
     const char *e = p;
     size_t sep = 0;
     while (*e && !is_separator(e, &sep)) e++;
     char *seg = trim_copy(env->arena, p, (size_t)(e - p));
-    const char *person = seg && *seg ? person_segment(env, seg) : NULL;
+    const char *person = seg && *seg ? person_segment(env, seg, memo) : NULL;
     if (person) return person;
     p = *e ? e + sep : e;
   }
   return NULL;
+}
+
+const char *bw_claims_person_in_name(const bw_claim_env *env, const char *name) {
+  return person_in_name(env, name, NULL);
 }
 
 /* ---- claims ------------------------------------------------------------------------- */
@@ -389,13 +424,14 @@ void bw_claims_from_display_name(const bw_claim_env *env, const char *name, bw_c
   if (!left) return;
   claims_from_written_domains(env, left, out);
   const bw_identity *ids[MAX_IDS];
-  size_t n = bw_registry_find_names(env->registry, left, strlen(left), ids, MAX_IDS);
+  names_memo memo = {0};
+  size_t n = find_names(env, left, &memo, ids);
   int hedged = (bw_wordlist_in(&words()->line, left) & HEDGE_BITS) != 0;
   const char *title = find_title(left);
-  const char *person = bw_claims_person_in_name(env, left);
+  const char *person = person_in_name(env, left, &memo);
   /* The signature needs the person of the name as written: the same one, unless "via" or
      look-alike letters made left another text. */
-  out->name_person = left == name ? person : bw_claims_person_in_name(env, name);
+  out->name_person = left == name ? person : person_in_name(env, name, &memo);
   for (size_t i = 0; i < n; i++) {
     bw_claim_source src = via      ? BW_CLAIM_NAME_VIA_SERVICE
                           : person ? BW_CLAIM_NAME_AND_OUTLET
@@ -484,6 +520,7 @@ static char *without_urls(bw_arena *a, const char *line) {
 typedef struct sig_lines {
   char *items[MAX_SIG_LINES];
   const char *hosts[MAX_SIG_LINES]; /* the domain a line consists of (line_domain), or NULL */
+  names_memo names[MAX_SIG_LINES];  /* each line's last registry search */
   size_t n;
 } sig_lines;
 
@@ -506,7 +543,7 @@ typedef struct sig_facts {
   const char *org_domain;
 } sig_facts;
 
-static sig_facts signature_facts(const bw_claim_env *env, const sig_lines *lines,
+static sig_facts signature_facts(const bw_claim_env *env, sig_lines *lines,
                                  const char *display_person) {
   sig_facts f = {.person = display_person};
   const bw_identity *ids[MAX_IDS];
@@ -519,8 +556,7 @@ static sig_facts signature_facts(const bw_claim_env *env, const sig_lines *lines
     }
     const char *title = count_words(line) <= 6 ? find_title(line) : NULL;
     if (title && !f.title) f.title = title;
-    if (!f.person && looks_like_person(line) &&
-        !bw_registry_find_names(env->registry, line, strlen(line), ids, MAX_IDS))
+    if (!f.person && looks_like_person(line) && !find_names(env, line, &lines->names[i], ids))
       f.person = line;
   }
   return f;
@@ -557,8 +593,9 @@ static int has_title_shape(const char *text) {
 }
 
 /* The claims of one signature line naming protected identities. */
-static size_t line_claims(const bw_claim_env *env, const char *line, const sig_facts *f,
-                          bw_claim_list *out) {
+/* memo: the line's last registry search (signature_facts may have searched it as a person). */
+static size_t line_claims(const bw_claim_env *env, const char *line, names_memo *memo,
+                          const sig_facts *f, bw_claim_list *out) {
   char *text = without_urls(env->arena, line);
   size_t len = text ? strlen(text) : 0;
   /* "SF Weekly:" introduces a quotation; it does not sign the message. */
@@ -570,7 +607,7 @@ static size_t line_claims(const bw_claim_env *env, const char *line, const sig_f
   int changed = 0;
   const char *folded = bw_lookalike_fold_mixed_script(env->lookalikes, env->arena, text, &changed);
   const bw_identity *ids[MAX_IDS];
-  size_t n = bw_registry_find_names(env->registry, folded, strlen(folded), ids, MAX_IDS);
+  size_t n = find_names(env, folded, memo, ids);
   if (n && changed) out->homoglyphs = 1;
   for (size_t i = 0; i < n; i++)
     add_claim(out, (bw_identity_claim){.source = BW_CLAIM_SIGNATURE,
@@ -590,7 +627,7 @@ void bw_claims_from_signature(const bw_claim_env *env, const char *sig, const ch
   sig_facts f = signature_facts(env, &lines, display_person);
   size_t n = 0;
   for (size_t i = 0; i < lines.n; i++)
-    if (!lines.hosts[i]) n += line_claims(env, lines.items[i], &f, out);
+    if (!lines.hosts[i]) n += line_claims(env, lines.items[i], &lines.names[i], &f, out);
   if (n || !f.title || !f.person) return;
   const bw_identity *org = f.org_domain ? bw_registry_owner_of(env->registry, f.org_domain) : NULL;
   add_claim(out, (bw_identity_claim){.source = BW_CLAIM_SIGNATURE,
