@@ -53,6 +53,7 @@ typedef struct la_key {
 enum { KEY_DELETION = 'd', KEY_LABEL = 'L', KEY_SKELETON = 'S', KEY_DOMAIN = 'D' };
 enum { FILTER_BITS = 1 << 22 }; /* 512 KiB; about 5% false positives for the default registry */
 enum { DIRECTORY_BITS = 16 };   /* 256 KiB: a few keys per range */
+enum { ALIKE_TABLE = 0x500 };   /* code points through Cyrillic */
 
 struct bw_lookalike_index {
   const bw_registry *registry;
@@ -69,6 +70,9 @@ struct bw_lookalike_index {
   /* The lowercased skeleton of each ASCII character when it is ASCII too, else NULL. */
   char *ascii_skeleton[128];
   size_t ascii_skeleton_len[128];
+  /* ascii_lookalike() of the code points below ALIKE_TABLE (Latin, Greek, Cyrillic), read
+     once: display names and signatures are full of accented letters. */
+  char ascii_alike[ALIKE_TABLE];
   uint64_t id; /* unique per index, so a cache never mistakes a later index at the same address */
 };
 
@@ -110,6 +114,18 @@ static char *skeleton_of(const USpoofChecker *sc, const char *s, size_t len) {
   out[n] = '\0';
   ascii_lower(out);
   return out;
+}
+
+static char ascii_lookalike(const USpoofChecker *sc, const char *s, size_t n);
+
+/* Fills ix->ascii_alike (see bw_lookalike_index). */
+static void read_ascii_alikes(bw_lookalike_index *ix) {
+  for (UChar32 c = 0x80; c < ALIKE_TABLE; c++) {
+    char buf[4];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, c);
+    ix->ascii_alike[c] = ascii_lookalike(ix->spoof, buf, (size_t)n);
+  }
 }
 
 /* Remembers the skeleton of every ASCII character that has an ASCII one (see label_skeleton). */
@@ -316,6 +332,7 @@ int bw_lookalike_index_new(const bw_registry *registry, bw_lookalike_index **out
     return bw_error_set(err, BW_EINTERNAL, "ICU spoof checker: %s", u_errorName(st));
   }
   uspoof_setChecks(ix->spoof, USPOOF_CONFUSABLE, &st);
+  read_ascii_alikes(ix);
   if (read_ascii_skeletons(ix) != 0) {
     bw_lookalike_index_free(ix);
     return bw_error_set(err, BW_ENOMEM, "out of memory building the look-alike index");
@@ -924,7 +941,8 @@ static int word_has_ascii_letter(const char *w, size_t n) {
 }
 
 /* Folds one word into out (room for n bytes); returns the bytes written. */
-static size_t fold_word(const USpoofChecker *sc, const char *w, size_t n, char *out, int *changed) {
+static size_t fold_word(const bw_lookalike_index *ix, const char *w, size_t n, char *out,
+                        int *changed) {
   if (!word_has_ascii_letter(w, n)) {
     memcpy(out, w, n);
     return n;
@@ -934,7 +952,9 @@ static size_t fold_word(const USpoofChecker *sc, const char *w, size_t n, char *
     int32_t start = i;
     UChar32 c;
     U8_NEXT(w, i, (int32_t)n, c);
-    char ascii = c >= 0x80 ? ascii_lookalike(sc, w + start, (size_t)(i - start)) : 0;
+    char ascii = c < 0x80          ? 0
+                 : c < ALIKE_TABLE ? ix->ascii_alike[c]
+                                   : ascii_lookalike(ix->spoof, w + start, (size_t)(i - start));
     if (ascii) {
       out[o++] = ascii;
       *changed = 1;
@@ -957,7 +977,7 @@ const char *bw_lookalike_fold_mixed_script(const bw_lookalike_index *ix, bw_aren
   for (size_t i = 0; i < n;) {
     size_t j = i;
     while (j < n && text[j] != ' ') j++;
-    o += fold_word(ix->spoof, text + i, j - i, out + o, changed);
+    o += fold_word(ix, text + i, j - i, out + o, changed);
     if (j < n) out[o++] = ' ';
     i = j + 1;
   }
