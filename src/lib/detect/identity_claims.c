@@ -848,12 +848,12 @@ enum { TAIL_LINES = MAX_SIG_LINES + 6 };
  * The last `TAIL_LINES` non-empty lines of text before any quoted part, in order,
  * kept in a ring so that a long body costs no memory.
  */
-static size_t body_tail(const char *text, line_span *tail) {
+static size_t body_tail(const char *text, const char *end, line_span *tail) {
   line_span ring[TAIL_LINES];
   size_t count = 0;
-  for (const char *p = text; *p;) {
-    const char *e = strchr(p, '\n');
-    if (!e) e = p + strlen(p);
+  for (const char *p = text; p < end;) {
+    const char *e = find_byte(p, end, '\n');
+    if (!e) e = end;
     const char *s = p + strspn(p, " \t\r"); /* stops at e, a line break or the NUL */
     size_t n = (size_t)(e - s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
@@ -882,7 +882,8 @@ const char *bw_claims_signature_text(bw_arena *a, const bw_view *view) {
   const char *text = plain ? plain->data : html ? html_text(a, html->data, html->data_len) : NULL;
   if (!text) return NULL;
   line_span lines[TAIL_LINES];
-  size_t n = body_tail(text, lines), start = n > 6 ? n - 6 : 0;
+  /* The text stops at a NUL, as it always has. */
+  size_t n = body_tail(text, text + strlen(text), lines), start = n > 6 ? n - 6 : 0;
   for (size_t i = n; i-- > 0 && n - i <= MAX_SIG_LINES;)
     if (is_delimiter(lines[i].p, lines[i].n)) {
       start = i + 1;
