@@ -592,8 +592,8 @@ static int has_title_shape(const char *text) {
   return 1;
 }
 
-/* The claims of one signature line naming protected identities. */
-/* memo: the line's last registry search (signature_facts may have searched it as a person). */
+/* The claims of one signature line naming protected identities. memo: the line's last registry
+   search (signature_facts may have searched it as a person). */
 static size_t line_claims(const bw_claim_env *env, const char *line, names_memo *memo,
                           const sig_facts *f, bw_claim_list *out) {
   char *text = without_urls(env->arena, line);
