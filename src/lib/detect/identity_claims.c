@@ -680,8 +680,8 @@ static const char *find_byte(const char *s, const char *end, char c) {
   return memchr(s, c, (size_t)(end - s));
 }
 
-/* Skips a tag at s[0] == '<' (before end, where the text stops); sets *newline for block tags,
- *skip_to for script/style contents. */
+/* Skips a tag at s[0] == '<' (before end, where the text stops). Sets *newline for a block
+   tag, and *skip_to to the end tag to look for after a style or script tag. */
 static const char *skip_tag(const char *s, const char *end, int *newline, const char **skip_to) {
   const char *name = s + 1 + (s[1] == '/');
   size_t n = 0;
