@@ -1,7 +1,8 @@
 /*
  * test_identity.c - unit tests for the identity detector: look-alike domains
  * (every dnstwist family, TR39 skeletons with Cyrillic letters and punycode,
- * the relative edit distance on short names), claim parsing (display names,
+ * the relative edit distance on short names, skeletons of ASCII labels without
+ * ICU against ICU's), claim parsing (display names,
  * local parts, signatures, titles, hedges, homoglyph names), DMARC alignment
  * read only from trusted Authentication-Results, and the verdicts that follow.
  * Uses the built-in registry, so the outlets named here are real ones.
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uspoof.h>
 
 #include "detect/freemail.h"
 #include "detect/identity.h"
@@ -109,6 +112,54 @@ static void test_distance(void **state) {
   assert_int_equal(bw_lookalike_distance("reuters", 7, "rutgers", 7, 2), 2);
   assert_int_equal(bw_lookalike_distance("abc", 3, "xyzabc", 6, 2), 3); /* over the limit */
   assert_int_equal(bw_lookalike_distance("", 0, "ab", 2, 2), 2);
+}
+
+/* ICU's lowercased skeleton of s, as the index computed it before ASCII labels went without ICU. */
+static void icu_skeleton(const USpoofChecker *sc, const char *s, char *out, size_t cap) {
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = uspoof_getSkeletonUTF8(sc, 0, s, (int32_t)strlen(s), out, (int32_t)cap, &st);
+  assert_false(U_FAILURE(st));
+  assert_true((size_t)n < cap);
+  for (char *p = out; *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+}
+
+static void assert_skeleton(const USpoofChecker *sc, const char *s) {
+  char want[256];
+  icu_skeleton(sc, s, want, sizeof(want));
+  char *got = bw_lookalike_skeleton(engine->lookalikes, s, strlen(s));
+  assert_non_null(got);
+  if (strcmp(got, want) != 0) fail_msg("skeleton of \"%s\": \"%s\", ICU says \"%s\"", s, got, want);
+  free(got);
+}
+
+static void test_ascii_skeletons(void **state) {
+  (void)state;
+  UErrorCode st = U_ZERO_ERROR;
+  USpoofChecker *sc = uspoof_open(&st);
+  assert_false(U_FAILURE(st));
+  uspoof_setChecks(sc, USPOOF_CONFUSABLE, &st);
+  /* Every pair of ASCII characters, then longer labels, then some with other scripts. */
+  char s[3] = {0};
+  for (int a = 1; a < 128; a++)
+    for (int b = 1; b < 128; b++) {
+      s[0] = (char)a, s[1] = (char)b;
+      assert_skeleton(sc, s);
+    }
+  static const char LABEL[] = "abcdefghijklmnopqrstuvwxyz0123456789-_.ILMOrnvvw|";
+  srand(3);
+  for (int round = 0; round < 2000; round++) {
+    char label[24];
+    size_t n = 1 + (size_t)(rand() % 20);
+    for (size_t i = 0; i < n; i++) label[i] = LABEL[rand() % (int)(sizeof(LABEL) - 1)];
+    label[n] = 0;
+    assert_skeleton(sc, label);
+  }
+  assert_skeleton(sc, "bb\xd1\x81");     /* Cyrillic es: through ICU */
+  assert_skeleton(sc, "nyt\xd1\x96mes"); /* Ukrainian i */
+  assert_skeleton(sc, "cafe\xcc\x81");   /* a combining accent */
+  assert_skeleton(sc, "");
+  uspoof_close(sc);
 }
 
 static void test_edit_distance_two_is_weak(void **state) {
@@ -413,6 +464,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lookalike_families),
       cmocka_unit_test(test_distance),
+      cmocka_unit_test(test_ascii_skeletons),
       cmocka_unit_test(test_edit_distance_two_is_weak),
       cmocka_unit_test(test_freemail),
       cmocka_unit_test(test_display_names),

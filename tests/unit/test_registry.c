@@ -5,7 +5,9 @@
  * Checks the compiled-in default (size, domains of the outlets espionage
  * campaigns impersonate, no ordinary words as names), name search (case,
  * word boundaries, Chinese names, longest match, evasions with full-width
- * letters and invisible characters), merging a user's file (a new
+ * letters and invisible characters), the folding of ASCII texts (done
+ * without ICU) against that of the same text with one more, non-ASCII
+ * character (done with ICU), merging a user's file (a new
  * organisation, a politician, the extension of an existing outlet), the error
  * messages for broken files, and lookups from several threads at once.
  */
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "identity/registry.h"
+#include "identity/registry_fold.h"
 
 static bw_registry *reg;
 
@@ -204,6 +207,47 @@ static void test_find_limits(void **state) {
   assert_int_equal(bw_registry_find_names(reg, text, 4, out, 1), 0);
 }
 
+static void assert_folded(const char *text, const char *kept, const char *folded) {
+  bw_registry_folded f;
+  assert_int_equal(bw_registry_fold(text, strlen(text), &f), 0);
+  assert_string_equal(f.kept, kept);
+  assert_string_equal(f.folded, folded);
+  assert_int_equal(f.kept_len, strlen(kept));
+  assert_int_equal(f.len, strlen(folded));
+  bw_registry_folded_free(&f);
+}
+
+static void test_fold_ascii(void **state) {
+  (void)state;
+  assert_folded("  BBC \t\r\n News  ", "BBC News", "bbc news");
+  assert_folded("A\x0b\x0cZ", "A Z", "a z");
+  assert_folded("", "", "");
+  assert_folded("\x1fX_Y-1", "\x1fX_Y-1", "\x1fx_y-1"); /* not white space to Unicode */
+  /* An ASCII text folds as it does with ICU: the same text and one more character ("é",
+     which NFKC keeps and folding leaves), through ICU, gives the same forms and offsets. */
+  static const char PIECES[] = "aZ 9\t\n\r\x0b\x0c\x1c\x1f\x7f_-.,'&@|()";
+  srand(11);
+  for (int round = 0; round < 5000; round++) {
+    char text[40];
+    size_t n = (size_t)(rand() % 30);
+    for (size_t i = 0; i < n; i++) text[i] = PIECES[rand() % (int)(sizeof(PIECES) - 1)];
+    text[n++] = 'x'; /* ends with a letter, so no white space comes before the "é" */
+    text[n] = 0;
+    char longer[48];
+    snprintf(longer, sizeof(longer), "%s\xc3\xa9", text);
+    bw_registry_folded a, b;
+    assert_int_equal(bw_registry_fold(text, n, &a), 0);
+    assert_int_equal(bw_registry_fold(longer, n + 2, &b), 0);
+    assert_int_equal(a.kept_len + 2, b.kept_len);
+    assert_int_equal(a.len + 2, b.len);
+    assert_memory_equal(a.kept, b.kept, a.kept_len);
+    assert_memory_equal(a.folded, b.folded, a.len);
+    assert_memory_equal(a.map, b.map, (a.len + 1) * sizeof(uint32_t));
+    bw_registry_folded_free(&a);
+    bw_registry_folded_free(&b);
+  }
+}
+
 /* Writes text to a new temporary file; returns its path (static buffer). */
 static const char *temp_file(const char *text) {
   static char path[64];
@@ -357,6 +401,7 @@ int main(void) {
       cmocka_unit_test(test_find_longest),
       cmocka_unit_test(test_find_unicode),
       cmocka_unit_test(test_find_limits),
+      cmocka_unit_test(test_fold_ascii),
       cmocka_unit_test(test_merge_user_file),
       cmocka_unit_test(test_malformed_files),
       cmocka_unit_test(test_missing_file),

@@ -23,7 +23,9 @@ static int entry_matches(const char *entry, const char *domain) {
 
 int bw_freemail_is(const char *registrable_domain) {
   if (!registrable_domain) return 0;
+  /* An entry matches from its first letter on: most are told apart by that letter alone. */
   for (size_t i = 0; i < sizeof(FREEMAIL) / sizeof(FREEMAIL[0]); i++)
-    if (entry_matches(FREEMAIL[i], registrable_domain)) return 1;
+    if (FREEMAIL[i][0] == registrable_domain[0] && entry_matches(FREEMAIL[i], registrable_domain))
+      return 1;
   return 0;
 }

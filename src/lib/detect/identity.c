@@ -380,7 +380,7 @@ static void read_claims(detect_state *st, const bw_address *from, bw_claim_list 
   bw_claims_from_display_name(&env, name, list);
   if (from && st->out->freemail) bw_claims_from_local_part(&env, from->address, list);
   const char *sig = bw_claims_signature_text(ctx->arena, ctx->view);
-  bw_claims_from_signature(&env, sig, bw_claims_person_in_name(&env, name), list);
+  bw_claims_from_signature(&env, sig, list->name_person, list);
   name_office_domains(list);
   if (list->homoglyphs)
     evidence(st, "homoglyph_name",

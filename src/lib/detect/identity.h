@@ -120,6 +120,9 @@ typedef struct bw_claim_list {
   bw_identity_claim items[16];
   size_t n;
   int homoglyphs; /* a name hid look-alike letters from another script */
+  /* bw_claims_person_in_name() of the display name, which bw_claims_from_display_name()
+     reads on the way (NULL until then) */
+  const char *name_person;
 } bw_claim_list;
 
 /*

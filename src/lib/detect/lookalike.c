@@ -29,7 +29,8 @@
 typedef struct la_entry {
   const bw_identity *identity;
   const char *domain; /* the registry's string */
-  char *label;        /* before the first dot */
+  size_t domain_len;
+  char *label; /* before the first dot */
   size_t label_len;
   const char *suffix;   /* the public suffix, inside domain */
   char *label_skeleton; /* lowercased TR39 skeleton of the label */
@@ -51,6 +52,8 @@ typedef struct la_key {
 
 enum { KEY_DELETION = 'd', KEY_LABEL = 'L', KEY_SKELETON = 'S', KEY_DOMAIN = 'D' };
 enum { FILTER_BITS = 1 << 22 }; /* 512 KiB; about 5% false positives for the default registry */
+enum { DIRECTORY_BITS = 16 };   /* 256 KiB: a few keys per range */
+enum { ALIKE_TABLE = 0x500 };   /* code points through Cyrillic */
 
 struct bw_lookalike_index {
   const bw_registry *registry;
@@ -60,8 +63,17 @@ struct bw_lookalike_index {
   la_key *keys; /* sorted by hash */
   size_t n_keys, cap_keys;
   uint64_t *filter; /* one bit per hash value modulo FILTER_BITS: most lookups stop here */
+  /* The keys whose hash starts with the DIRECTORY_BITS bits b are keys[directory[b] ..
+     directory[b + 1]): a lookup searches a few keys, not the whole table. */
+  uint32_t *directory;
   size_t max_label; /* longest protected label */
-  uint64_t id;      /* unique per index, so a cache never mistakes a later index at the same address */
+  /* The lowercased skeleton of each ASCII character when it is ASCII too, else NULL. */
+  char *ascii_skeleton[128];
+  size_t ascii_skeleton_len[128];
+  /* ascii_lookalike() of the code points below ALIKE_TABLE (Latin, Greek, Cyrillic), read
+     once: display names and signatures are full of accented letters. */
+  char ascii_alike[ALIKE_TABLE];
+  uint64_t id; /* unique per index, so a cache never mistakes a later index at the same address */
 };
 
 /* Ranks: lower is surer. */
@@ -102,6 +114,61 @@ static char *skeleton_of(const USpoofChecker *sc, const char *s, size_t len) {
   out[n] = '\0';
   ascii_lower(out);
   return out;
+}
+
+static char ascii_lookalike(const USpoofChecker *sc, const char *s, size_t n);
+
+/* Fills ix->ascii_alike (see bw_lookalike_index). */
+static void read_ascii_alikes(bw_lookalike_index *ix) {
+  for (UChar32 c = 0x80; c < ALIKE_TABLE; c++) {
+    char buf[4];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, c);
+    ix->ascii_alike[c] = ascii_lookalike(ix->spoof, buf, (size_t)n);
+  }
+}
+
+/* Remembers the skeleton of every ASCII character that has an ASCII one (see label_skeleton). */
+static int read_ascii_skeletons(bw_lookalike_index *ix) {
+  for (int c = 1; c < 128; c++) {
+    char ch = (char)c;
+    char *skel = skeleton_of(ix->spoof, &ch, 1);
+    if (!skel) return -1;
+    if (is_ascii(skel)) {
+      ix->ascii_skeleton[c] = skel;
+      ix->ascii_skeleton_len[c] = strlen(skel);
+    } else
+      free(skel);
+  }
+  return 0;
+}
+
+/*
+ * skeleton_of() for a label. TR39 maps each character of the NFD form to its
+ * prototype on its own, and ASCII is its own NFD, so the skeleton of a label
+ * whose characters all have ASCII skeletons is theirs joined: no ICU needed
+ * for the ASCII hosts nearly every check sees.
+ */
+static char *label_skeleton(const bw_lookalike_index *ix, const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 128 || !ix->ascii_skeleton[c]) return skeleton_of(ix->spoof, s, len);
+    n += ix->ascii_skeleton_len[c];
+  }
+  char *out = malloc(n + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    memcpy(o, ix->ascii_skeleton[c], ix->ascii_skeleton_len[c]);
+    o += ix->ascii_skeleton_len[c];
+  }
+  *o = '\0';
+  return out;
+}
+
+char *bw_lookalike_skeleton(const bw_lookalike_index *ix, const char *s, size_t len) {
+  return label_skeleton(ix, s, len);
 }
 
 /* The Unicode (U-label) form of an ASCII host, malloc'd; a copy when it has no punycode. */
@@ -151,7 +218,8 @@ static int push_key(bw_lookalike_index *ix, char kind, const char *s, size_t n, 
 }
 
 /* Calls fn on every string left after deleting 0, 1 or 2 letters of w (n <= 63). */
-static int each_deletion(const char *w, size_t n, int (*fn)(const char *, size_t, void *), void *ctx) {
+static int each_deletion(const char *w, size_t n, int (*fn)(const char *, size_t, void *),
+                         void *ctx) {
   char buf[64];
   if (n >= sizeof(buf) || fn(w, n, ctx)) return n >= sizeof(buf) ? 0 : 1;
   for (size_t i = 0; i < n; i++) {
@@ -204,6 +272,15 @@ static int build_keys(bw_lookalike_index *ix) {
     uint64_t bit = ix->keys[i].hash % FILTER_BITS;
     ix->filter[bit / 64] |= 1ull << (bit % 64);
   }
+  size_t ranges = (size_t)1 << DIRECTORY_BITS;
+  if (ix->n_keys >= UINT32_MAX || !(ix->directory = malloc((ranges + 1) * sizeof(uint32_t))))
+    return -1;
+  size_t k = 0;
+  for (size_t b = 0; b < ranges; b++) {
+    ix->directory[b] = (uint32_t)k;
+    while (k < ix->n_keys && ix->keys[k].hash >> (64 - DIRECTORY_BITS) == b) k++;
+  }
+  ix->directory[ranges] = (uint32_t)k;
   return 0;
 }
 
@@ -215,6 +292,7 @@ static int add_entry(bw_lookalike_index *ix, const bw_identity *id, const char *
   la_entry *e = &ix->entries[ix->n];
   e->identity = id;
   e->domain = domain;
+  e->domain_len = strlen(domain);
   e->label_len = (size_t)(dot - domain);
   e->label = strndup(domain, e->label_len);
   e->suffix = dot + 1;
@@ -254,6 +332,11 @@ int bw_lookalike_index_new(const bw_registry *registry, bw_lookalike_index **out
     return bw_error_set(err, BW_EINTERNAL, "ICU spoof checker: %s", u_errorName(st));
   }
   uspoof_setChecks(ix->spoof, USPOOF_CONFUSABLE, &st);
+  read_ascii_alikes(ix);
+  if (read_ascii_skeletons(ix) != 0) {
+    bw_lookalike_index_free(ix);
+    return bw_error_set(err, BW_ENOMEM, "out of memory building the look-alike index");
+  }
   for (size_t i = 0; i < bw_registry_count(registry); i++) {
     const bw_identity *id = bw_registry_at(registry, i);
     for (size_t d = 0; d < id->n_domains; d++) {
@@ -277,9 +360,11 @@ void bw_lookalike_index_free(bw_lookalike_index *ix) {
     free(ix->entries[i].label);
     free(ix->entries[i].label_skeleton);
   }
+  for (int c = 0; c < 128; c++) free(ix->ascii_skeleton[c]);
   free(ix->entries);
   free(ix->keys);
   free(ix->filter);
+  free(ix->directory);
   if (ix->spoof) uspoof_close(ix->spoof);
   free(ix);
 }
@@ -451,31 +536,46 @@ static void compare_label(la_best *b, const la_entry *e, const char *l, size_t l
 }
 
 /* The protected domain, or its label, used as a subdomain: theguardian.com.news-hub.test. */
-static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len);
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
+                                 size_t prefix_len);
 
 /*
  * The same with the dots written as hyphens in one label, as hosting services
  * name subdomains: rfa-org.news-mirror.test, www-bbc-co-uk.example.
  */
-static void compare_dotted(la_best *b, const la_entry *e, const char *s, size_t n) {
-  if (n == 0 || n >= 256 || !memchr(s, '-', n)) return;
-  char dotted[256];
-  for (size_t i = 0; i < n; i++) dotted[i] = s[i] == '-' ? '.' : s[i];
-  dotted[n] = '\0';
+typedef struct dotted_form {
+  char s[256];
+  size_t n;
+  int hyphens; /* 0: nothing to compare (no hyphen, or too long) */
+} dotted_form;
+
+/* The first n bytes of s with hyphens as dots; written once per host, not per entry. */
+static void make_dotted(dotted_form *d, const char *s, size_t n) {
+  d->n = n;
+  d->hyphens = n != 0 && n < sizeof(d->s) && memchr(s, '-', n);
+  if (!d->hyphens) return;
+  for (size_t i = 0; i < n; i++) d->s[i] = s[i] == '-' ? '.' : s[i];
+  d->s[n] = '\0';
+}
+
+static void compare_dotted(la_best *b, const la_entry *e, const dotted_form *f) {
+  if (!f->hyphens) return;
   la_best d = *b;
-  compare_subdomain_of(&d, e, dotted, n);
+  compare_subdomain_of(&d, e, f->s, f->n);
   if (d.rank == RANK_SUBDOMAIN && d.distance == 0 && b->rank != RANK_SUBDOMAIN) *b = d;
 }
 
+/* host_dotted and label_dotted: the host before the registrable domain, and the label, dotted. */
 static void compare_subdomain(la_best *b, const la_entry *e, const char *host, size_t prefix_len,
-                              const char *label, size_t label_len) {
+                              const dotted_form *host_dotted, const dotted_form *label_dotted) {
   compare_subdomain_of(b, e, host, prefix_len);
-  compare_dotted(b, e, host, prefix_len);
-  compare_dotted(b, e, label, label_len);
+  compare_dotted(b, e, host_dotted);
+  compare_dotted(b, e, label_dotted);
 }
 
-static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host, size_t prefix_len) {
-  size_t ld = strlen(e->domain);
+static void compare_subdomain_of(la_best *b, const la_entry *e, const char *host,
+                                 size_t prefix_len) {
+  size_t ld = e->domain_len;
   if (prefix_len >= ld && strncmp(host + prefix_len - ld, e->domain, ld) == 0 &&
       (prefix_len == ld || host[prefix_len - ld - 1] == '.')) {
     consider(b, RANK_SUBDOMAIN, e, "subdomain", 0, NULL, 0);
@@ -497,41 +597,121 @@ typedef struct la_candidate {
   int unicode;          /* the label is an IDN */
 } la_candidate;
 
+/*
+ * The entries a candidate's keys find, in a list that may repeat them: sorted
+ * and made unique before they are compared. Few keys find anything, so the
+ * list nearly always fits in place, and a check allocates nothing for it.
+ *
+ * A host makes a few hundred keys, and the filter is larger than the caches:
+ * looked up one at a time, each key waited for its own word of the filter to
+ * come from memory. Keys are therefore held back in batches, their filter
+ * words requested all together, and only then tested.
+ */
+enum { LOCAL_CANDIDATES = 128, PENDING_KEYS = 256 };
+
 typedef struct candidate_set {
   const bw_lookalike_index *ix;
-  unsigned char *seen; /* one flag per entry */
-  uint32_t *list;
-  size_t n;
+  uint32_t *list; /* local, or malloc'd once it outgrows it */
+  size_t n, cap;
+  int failed; /* out of memory: compare nothing */
+  uint32_t local[LOCAL_CANDIDATES];
+  uint64_t pending[PENDING_KEYS]; /* hashes of keys not yet looked up */
+  size_t n_pending;
 } candidate_set;
 
-static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
-  const bw_lookalike_index *ix = cs->ix;
-  uint64_t h = key_hash(kind, s, n);
+static void add_entry_candidate(candidate_set *cs, uint32_t e) {
+  if (cs->n && cs->list[cs->n - 1] == e) return; /* the keys of one word often find it again */
+  if (cs->n == cs->cap) {
+    size_t cap = cs->cap * 2;
+    uint32_t *list = cs->list == cs->local ? malloc(cap * sizeof(*list))
+                                           : realloc(cs->list, cap * sizeof(*list));
+    if (!list) {
+      cs->failed = 1;
+      return;
+    }
+    if (cs->list == cs->local) memcpy(list, cs->local, sizeof(cs->local));
+    cs->list = list;
+    cs->cap = cap;
+  }
+  cs->list[cs->n++] = e;
+}
+
+/* Whether a key with hash h may exist; if not, it certainly does not. */
+static int in_filter(const bw_lookalike_index *ix, uint64_t h) {
   uint64_t bit = h % FILTER_BITS;
-  if (!(ix->filter[bit / 64] & (1ull << (bit % 64)))) return;
-  size_t lo = 0, hi = ix->n_keys;
+  return (ix->filter[bit / 64] >> (bit % 64)) & 1;
+}
+
+/* Adds the entries of the keys with hash h. */
+static void look_up(candidate_set *cs, uint64_t h) {
+  const bw_lookalike_index *ix = cs->ix;
+  size_t range = h >> (64 - DIRECTORY_BITS);
+  size_t lo = ix->directory[range], hi = ix->directory[range + 1];
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ix->keys[mid].hash < h) lo = mid + 1;
-    else hi = mid;
+    if (ix->keys[mid].hash < h)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++) {
-    uint32_t e = ix->keys[i].entry;
-    if (!cs->seen[e]) {
-      cs->seen[e] = 1;
-      cs->list[cs->n++] = e;
-    }
-  }
+  for (size_t i = lo; i < ix->n_keys && ix->keys[i].hash == h; i++)
+    add_entry_candidate(cs, ix->keys[i].entry);
 }
 
-static int add_deletion_candidates(const char *s, size_t n, void *ctx) {
-  add_candidates(ctx, KEY_DELETION, s, n);
-  return 0;
+/*
+ * Looks up the pending keys (see candidate_set): their filter words are
+ * fetched together, then the directory ranges of the keys the filter lets
+ * through, and only then are the ranges searched.
+ */
+static void look_up_pending(candidate_set *cs) {
+  const bw_lookalike_index *ix = cs->ix;
+  for (size_t i = 0; i < cs->n_pending; i++)
+    __builtin_prefetch(&ix->filter[cs->pending[i] % FILTER_BITS / 64]);
+  size_t passed = 0;
+  for (size_t i = 0; i < cs->n_pending; i++) {
+    uint64_t h = cs->pending[i];
+    if (!in_filter(ix, h)) continue;
+    __builtin_prefetch(&ix->directory[h >> (64 - DIRECTORY_BITS)]);
+    cs->pending[passed++] = h;
+  }
+  for (size_t i = 0; i < passed; i++) look_up(cs, cs->pending[i]);
+  cs->n_pending = 0;
 }
 
-/* Entries a word can be within edit distance two of, or equal to. */
+/* Adds the entries of the keys with hash h, once looked up. */
+static void add_hash_candidates(candidate_set *cs, uint64_t h) {
+  if (cs->n_pending == PENDING_KEYS) look_up_pending(cs);
+  cs->pending[cs->n_pending++] = h;
+}
+
+static void add_candidates(candidate_set *cs, char kind, const char *s, size_t n) {
+  add_hash_candidates(cs, key_hash(kind, s, n));
+}
+
+/* key_hash() continued over s[from..to). */
+static uint64_t hash_more(uint64_t h, const char *s, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/*
+ * Entries a word can be within edit distance two of, or equal to: the deletion
+ * keys of each_deletion(), hashed in place. The hash of the bytes before a
+ * deleted one is shared by every deletion after it, and nothing is copied.
+ */
 static void word_candidates(candidate_set *cs, const char *w, size_t n) {
-  if (n <= cs->ix->max_label + 2) each_deletion(w, n, add_deletion_candidates, cs);
+  if (n > cs->ix->max_label + 2 || n >= 64) return; /* each_deletion() takes no longer words */
+  uint64_t before_i = key_hash(KEY_DELETION, w, 0); /* the hash of w[0..i) */
+  add_hash_candidates(cs, hash_more(before_i, w, 0, n));
+  for (size_t i = 0; i < n; i++) {
+    add_hash_candidates(cs, hash_more(before_i, w, i + 1, n)); /* without w[i] */
+    uint64_t between = before_i;                               /* w[0..i) then w[i+1..k) */
+    for (size_t k = i + 1; k < n; k++) {
+      add_hash_candidates(cs, hash_more(between, w, k + 1, n)); /* without w[i] and w[k] */
+      between = hash_more(between, w, k, k + 1);
+    }
+    before_i = hash_more(before_i, w, i, i + 1);
+  }
 }
 
 /* Every entry the comparisons of best_match could match, whatever the rule. */
@@ -549,7 +729,8 @@ static void gather_candidates(candidate_set *cs, const la_candidate *c) {
     add_candidates(cs, KEY_LABEL, l, k);
     add_candidates(cs, KEY_LABEL, l + ll - k, k);
   }
-  if (c->label_skeleton) add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
+  if (c->label_skeleton)
+    add_candidates(cs, KEY_SKELETON, c->label_skeleton, strlen(c->label_skeleton));
   for (size_t i = 0; i < c->prefix_len; i++) { /* a protected domain or label as a subdomain */
     if (i > 0 && c->host[i - 1] != '.' && c->host[i - 1] != '-') continue;
     char dotted[256];
@@ -577,24 +758,25 @@ static int by_index(const void *a, const void *b) {
 
 static la_best best_match(const bw_lookalike_index *ix, const la_candidate *c) {
   la_best b = {.rank = RANK_NONE};
-  candidate_set cs = {ix, calloc(ix->n ? ix->n : 1, 1), malloc((ix->n ? ix->n : 1) * sizeof(uint32_t)), 0};
-  if (!cs.seen || !cs.list) {
-    free(cs.seen);
-    free(cs.list);
-    return b;
-  }
+  candidate_set cs = {.ix = ix, .cap = LOCAL_CANDIDATES};
+  cs.list = cs.local;
   gather_candidates(&cs, c);
+  look_up_pending(&cs);
+  if (cs.failed) cs.n = 0;
   qsort(cs.list, cs.n, sizeof(*cs.list), by_index); /* registry order, as when comparing all */
+  dotted_form host_dotted, label_dotted;
+  make_dotted(&host_dotted, c->host, c->prefix_len);
+  make_dotted(&label_dotted, c->label, c->label_len);
   for (size_t k = 0; k < cs.n; k++) {
+    if (k && cs.list[k] == cs.list[k - 1]) continue; /* each entry once */
     const la_entry *e = &ix->entries[cs.list[k]];
-    compare_subdomain(&b, e, c->host, c->prefix_len, c->label, c->label_len);
+    compare_subdomain(&b, e, c->host, c->prefix_len, &host_dotted, &label_dotted);
     if (c->label_skeleton && strcmp(c->label_skeleton, e->label_skeleton) == 0 &&
         !(c->label_len == e->label_len && strncmp(c->label, e->label, e->label_len) == 0))
       consider(&b, RANK_SKELETON, e, c->unicode ? "skeleton" : "homoglyph", 0, NULL, 0);
     compare_label(&b, e, c->label, c->label_len, c->suffix);
   }
-  free(cs.seen);
-  free(cs.list);
+  if (cs.list != cs.local) free(cs.list);
   return b;
 }
 
@@ -673,7 +855,7 @@ static int check_ascii(const bw_lookalike_index *ix, const bw_url_ctx *urls, bw_
     char *label = strndup(c.label, c.label_len);
     char *u = label ? unicode_form(label) : NULL;
     c.unicode = u && !is_ascii(u);
-    c.label_skeleton = u ? skeleton_of(ix->spoof, u, strlen(u)) : NULL;
+    c.label_skeleton = u ? label_skeleton(ix, u, strlen(u)) : NULL;
     la_best b = best_match(ix, &c);
     if (b.rank != RANK_NONE) {
       *m = (bw_lookalike_match){b.entry->identity, b.entry->domain,        method_of(a, &b),
@@ -734,7 +916,8 @@ const bw_identity *bw_lookalike_label_owner(const bw_lookalike_index *ix, const 
     const la_entry *e = &ix->entries[i];
     size_t lp = e->label_len;
     /* A label that is itself an ordinary word (news.cn) names nobody in "news.desk". */
-    if (lp < 3 || lp > len || strncmp(word, e->label, lp) != 0 || is_added_word(e->label, lp))
+    if (lp < 3 || lp > len || e->label[0] != word[0] || strncmp(word, e->label, lp) != 0 ||
+        is_added_word(e->label, lp))
       continue;
     if (lp == len || is_added_word(word + lp, len - lp)) return e->identity;
   }
@@ -758,7 +941,8 @@ static int word_has_ascii_letter(const char *w, size_t n) {
 }
 
 /* Folds one word into out (room for n bytes); returns the bytes written. */
-static size_t fold_word(const USpoofChecker *sc, const char *w, size_t n, char *out, int *changed) {
+static size_t fold_word(const bw_lookalike_index *ix, const char *w, size_t n, char *out,
+                        int *changed) {
   if (!word_has_ascii_letter(w, n)) {
     memcpy(out, w, n);
     return n;
@@ -768,7 +952,9 @@ static size_t fold_word(const USpoofChecker *sc, const char *w, size_t n, char *
     int32_t start = i;
     UChar32 c;
     U8_NEXT(w, i, (int32_t)n, c);
-    char ascii = c >= 0x80 ? ascii_lookalike(sc, w + start, (size_t)(i - start)) : 0;
+    char ascii = c < 0x80          ? 0
+                 : c < ALIKE_TABLE ? ix->ascii_alike[c]
+                                   : ascii_lookalike(ix->spoof, w + start, (size_t)(i - start));
     if (ascii) {
       out[o++] = ascii;
       *changed = 1;
@@ -791,7 +977,7 @@ const char *bw_lookalike_fold_mixed_script(const bw_lookalike_index *ix, bw_aren
   for (size_t i = 0; i < n;) {
     size_t j = i;
     while (j < n && text[j] != ' ') j++;
-    o += fold_word(ix->spoof, text + i, j - i, out + o, changed);
+    o += fold_word(ix, text + i, j - i, out + o, changed);
     if (j < n) out[o++] = ' ';
     i = j + 1;
   }

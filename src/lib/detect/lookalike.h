@@ -61,6 +61,10 @@ const bw_identity *bw_lookalike_label_owner(const bw_lookalike_index *ix, const 
 const char *bw_lookalike_fold_mixed_script(const bw_lookalike_index *ix, bw_arena *a,
                                            const char *text, int *changed);
 
+/* The lowercased TR39 skeleton of a label (UTF-8), malloc'd, or NULL when out of memory.
+ * Exposed for the unit tests. */
+char *bw_lookalike_skeleton(const bw_lookalike_index *ix, const char *s, size_t len);
+
 /* Damerau-Levenshtein (optimal string alignment) distance of two byte strings,
  * or limit + 1 when it exceeds limit. Exposed for the unit tests. */
 int bw_lookalike_distance(const char *a, size_t la, const char *b, size_t lb, int limit);

@@ -2,9 +2,14 @@
  * registry_fold.c - NFKC normalisation, white space and invisible characters,
  * and per-character case folding for the identity registry (see
  * registry_fold.h), on ICU.
+ *
+ * Most texts searched (display names, signature lines) are plain ASCII, which
+ * NFKC leaves as it is: for them the white space and case folding are done
+ * byte by byte, with what ICU says of each ASCII character read once.
  */
 #include "identity/registry_fold.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,9 +95,82 @@ static int encode(const UChar *s, int32_t n, bw_registry_folded *out) {
   return 0;
 }
 
+/* ---- ASCII ----------------------------------------------------------------- */
+
+/* ICU's answers for each ASCII character, as tidy() and encode() ask them. */
+typedef struct ascii_chars {
+  unsigned char fold[128];
+  unsigned char space[128], ignorable[128];
+  unsigned char usable[128]; /* folds to ASCII: the fast path gives ICU's result */
+} ascii_chars;
+
+static ascii_chars ASCII;
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void read_ascii_chars(void) {
+  for (UChar32 c = 0; c < 128; c++) {
+    UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    ASCII.usable[c] = f >= 0 && f < 128;
+    ASCII.fold[c] = (unsigned char)(ASCII.usable[c] ? f : c);
+    ASCII.space[c] = (unsigned char)u_isUWhiteSpace(c);
+    ASCII.ignorable[c] = (unsigned char)u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+  }
+}
+
+/* Whether text can take the fast path: every byte an ASCII character ICU folds to ASCII. */
+static int plain_ascii(const char *text, size_t len) {
+  pthread_once(&ascii_once, read_ascii_chars);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 128 || !ASCII.usable[c]) return 0;
+  }
+  return 1;
+}
+
+/* tidy() and encode() for ASCII text: one byte is one character in every form. */
+static int fold_ascii(const char *text, size_t len, bw_registry_folded *out) {
+  /* One allocation for the three forms: these texts are short and searched often. */
+  out->block = malloc((len + 1) * (sizeof(uint32_t) + 2));
+  if (!out->block) return -1;
+  out->map = out->block;
+  out->kept = (char *)(out->map + len + 1);
+  out->folded = out->kept + len + 1;
+  size_t k = 0;
+  int pending = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (ASCII.ignorable[c]) continue;
+    if (ASCII.space[c]) {
+      pending = k > 0;
+      continue;
+    }
+    if (pending) {
+      out->map[k] = (uint32_t)k;
+      out->kept[k] = out->folded[k] = ' ';
+      k++;
+    }
+    pending = 0;
+    out->map[k] = (uint32_t)k;
+    out->kept[k] = (char)c;
+    out->folded[k] = (char)ASCII.fold[c];
+    k++;
+  }
+  out->map[k] = (uint32_t)k;
+  out->kept[k] = out->folded[k] = 0;
+  out->kept_len = out->len = k;
+  return 0;
+}
+
+/* ---- folding ----------------------------------------------------------------- */
+
 int bw_registry_fold(const char *text, size_t len, bw_registry_folded *out) {
   memset(out, 0, sizeof(*out));
   if (len > MAX_FOLD_INPUT) len = MAX_FOLD_INPUT;
+  if (plain_ascii(text, len)) {
+    int rc = fold_ascii(text, len, out);
+    if (rc) bw_registry_folded_free(out);
+    return rc;
+  }
   int32_t n16 = 0, n = 0;
   UChar *u16 = to_utf16(text, len, &n16);
   if (!u16) return -1;
@@ -106,8 +184,12 @@ int bw_registry_fold(const char *text, size_t len, bw_registry_folded *out) {
 }
 
 void bw_registry_folded_free(bw_registry_folded *f) {
-  free(f->kept);
-  free(f->folded);
-  free(f->map);
+  if (f->block) {
+    free(f->block);
+  } else {
+    free(f->kept);
+    free(f->folded);
+    free(f->map);
+  }
   memset(f, 0, sizeof(*f));
 }

@@ -25,6 +25,7 @@ typedef struct bw_registry_folded {
   /* For each byte offset of folded where a character starts, and for len:
    * the offset of the same character in kept. Other entries are unset. */
   uint32_t *map;
+  void *block; /* when not NULL, the one allocation the three arrays above live in */
 } bw_registry_folded;
 
 /* Folds len bytes of UTF-8 (invalid bytes become U+FFFD; texts longer than
