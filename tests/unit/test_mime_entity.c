@@ -263,6 +263,42 @@ static void test_address_headers_agree(void **state) {
   bw_buf_free(&b);
 }
 
+/* Encoded-words read by rfc2047.c or GMime; the two must agree wherever rfc2047.c accepts. */
+static void test_encoded_words_agree(void **state) {
+  (void)state;
+  static const char *const values[] = {"=?utf-8?q?a?= =?utf-8?q?b?=",
+                                       "x =?utf-8?B?w6k=?= y",
+                                       "foo=?utf-8?q?x?=bar",
+                                       "=?utf-8?q?a_b=3F?=",
+                                       "=?us-ascii?q?a?=",
+                                       "=?utf-8?b?YQ==?= =?utf-8?b?Yg==?=",
+                                       "=?UTF-8?B?w6k?=",
+                                       "=?utf-8?q?=C3?= =?utf-8?q?=A9?=",
+                                       "=?utf-8?q?=C3?= =?utf-8?b?qQ==?=",
+                                       "=?iso-8859-1?q?caf=E9?= =?windows-1252?q?=80?=",
+                                       "=?windows-1252?q?=81?=",
+                                       "=?utf-8*en?q?x?=",
+                                       "=?" "?q?x?=",
+                                       "=?utf-8?x?y?=",
+                                       "=?utf-8?q?unterminated",
+                                       "=?utf-8?q?a b?=",
+                                       "caf\xc3\xa9 =?utf-8?q?x?=",
+                                       "caf\xe9",
+                                       "=?utf-8?q?=4?=",
+                                       "=?gb2312?b?1tA=?=",
+                                       "a  =?utf-8?q?b?=\t=?utf-8?q?c?=  d",
+                                       "=?utf-8?q?" "?="};
+  bw_buf b;
+  bw_buf_init(&b);
+  char msg[256];
+  for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+    snprintf(msg, sizeof(msg), "Subject: %s\nFrom: %s <a@example.org>\n\nx\n", values[i],
+             values[i]);
+    assert_accepted_and_equal(msg, &b);
+  }
+  bw_buf_free(&b);
+}
+
 /* Dates in the usual form are read by date.c, the rest by GMime; both must agree. */
 static void test_dates_agree(void **state) {
   (void)state;
@@ -335,6 +371,7 @@ int main(void) {
       cmocka_unit_test(test_depth_beyond_the_limit_goes_to_gmime),
       cmocka_unit_test(test_address_headers_agree),
       cmocka_unit_test(test_dates_agree),
+      cmocka_unit_test(test_encoded_words_agree),
       cmocka_unit_test(test_empty_parameter_value),
       cmocka_unit_test(test_mangled_boundary_parameter_is_read_quickly),
   };
