@@ -56,11 +56,21 @@ static void expect_str(const char *got, const char *want) {
 /* Found by fuzz_url: IDNA maps a no-break space to a space, which no host may hold. */
 static void test_idna_mapping_to_forbidden(void **state) {
   (void)state;
-  bw_url u = parse("foo://0\xc2\xa0" "8host/");
+  bw_url u = parse("foo://0\xc2\xa0"
+                   "8host/");
   assert_non_null(u.error);
   assert_null(strchr(u.normalized, ' '));
   bw_url again = parse(u.normalized);
   expect_str(again.normalized, u.normalized);
+}
+
+/* Found by fuzz_url: a host of soft hyphens maps to nothing; it is an error, not an empty host. */
+static void test_idna_mapping_to_nothing(void **state) {
+  (void)state;
+  bw_url u = parse("http://\xc2\xad/\xc2\xad");
+  assert_non_null(u.error);
+  assert_non_null(u.host);
+  assert_true(u.host[0] != '\0');
 }
 
 static void test_basic(void **state) {
@@ -484,6 +494,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
       cmocka_unit_test(test_idna_mapping_to_forbidden),
+      cmocka_unit_test(test_idna_mapping_to_nothing),
       cmocka_unit_test(test_default_ports),
       cmocka_unit_test(test_userinfo),
       cmocka_unit_test(test_backslashes_and_slashes),

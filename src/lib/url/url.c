@@ -409,6 +409,12 @@ static int parse_domain(bw_arena *a, const char *h, size_t n, bw_url *out) {
         out->host = reencode_host(a, ascii, strlen(ascii));
         return out->host ? 1 : -1;
       }
+      /* A host of ignorable code points only (a soft hyphen) maps to nothing (WHATWG: failure). */
+      if (!*ascii) {
+        fail(out, "empty host");
+        out->host = reencode_host(a, dec, strlen(dec));
+        return out->host ? 1 : -1;
+      }
       out->host = ascii;
     } else {
       fail(out, "IDNA conversion failed");
