@@ -19,26 +19,29 @@
  * core = bytes / CPU-seconds of the whole process (CLOCK_PROCESS_CPUTIME_ID,
  * which sums all threads). MB = 10^6 bytes.
  *
- * usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m MODES] [PATH...]
+ * usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m MODES] [-t SECONDS] [PATH...]
  *   -r  repetitions per measurement (default 3; the median is reported)
  *   -j  thread count for the parallel runs (default 2; 1 disables them)
  *   -n  a name for the set, printed in the machine-readable lines
  *   -l  read further paths from LISTFILE, one per line
- *   -m  comma-separated subset of floor,scan (default both)
+ *   -m  comma-separated subset of floor,scan,nobeacons (default floor,scan)
+ *   -t  each timed run repeats the set until it lasts at least this long
+ *       single-threaded (default 0.5 s; sized from one untimed pass)
  *   -W  the floor parses with GMimeParserOptions carrying a (no-op) warning
  *       callback, as bw_view_build does; shows what that costs GMime
  *
  * Besides the table, prints one line per measurement, for scripts:
- *   RESULT set=NAME mode=floor|scan threads=N msgs=.. bytes=.. wall=.. cpu=.. msgs_s=.. mb_s=.. mb_s_core=..
+ *   RESULT set=NAME mode=floor|scan threads=N msgs=.. bytes=.. wall=.. cpu=.. msgs_s=.. mb_s=..
+ * mb_s_core=..
  */
 #include <beaconwatch.h>
 #include <gmime/gmime.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,9 +141,11 @@ static size_t floor_walk(GMimeObject *obj, int depth) {
   return out;
 }
 
-static int g_floor_warn; /* -W: the floor passes parser options with a warning callback, as bw_scan does */
+static int
+    g_floor_warn; /* -W: the floor passes parser options with a warning callback, as bw_scan does */
 
-static void ignore_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data) {
+static void ignore_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+                           gpointer data) {
   (void)offset, (void)code, (void)item, (void)data;
 }
 
@@ -190,6 +195,7 @@ enum { MODE_FLOOR, MODE_SCAN, MODE_NOBEACONS };
 
 typedef struct {
   int mode;
+  size_t total; /* messages to take in all: the set, `passes` times over */
   atomic_size_t *next;
   size_t sink; /* bytes produced, so no work can be optimised away */
 } worker_t;
@@ -200,9 +206,12 @@ static void *worker(void *arg) {
   bw_buf_init(&json);
   for (;;) {
     size_t i = atomic_fetch_add_explicit(w->next, 1, memory_order_relaxed);
-    if (i >= g_n) break;
-    if (w->mode == MODE_FLOOR) w->sink += floor_one(&g_msgs[i]);
-    else w->sink += scan_one(w->mode == MODE_SCAN ? g_engine : g_engine_nobeacons, &g_msgs[i], &json);
+    if (i >= w->total) break;
+    i %= g_n;
+    if (w->mode == MODE_FLOOR)
+      w->sink += floor_one(&g_msgs[i]);
+    else
+      w->sink += scan_one(w->mode == MODE_SCAN ? g_engine : g_engine_nobeacons, &g_msgs[i], &json);
   }
   bw_buf_free(&json);
   return NULL;
@@ -214,10 +223,15 @@ static double now(clockid_t c) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* One pass over all messages with `threads` threads; returns wall and CPU seconds. */
+/*
+ * `passes` passes over all messages with `threads` threads; returns wall and
+ * CPU seconds. A timed run lasts at least -t seconds (see passes_for), so
+ * that thread start-up and timer resolution do not decide the -j ratio.
+ */
 static long g_vcsw, g_ivcsw; /* context switches of the last run_once */
+static double g_min_seconds = 0.5;
 
-static size_t run_once(int mode, int threads, double *wall, double *cpu) {
+static size_t run_once(int mode, int threads, size_t passes, double *wall, double *cpu) {
   struct rusage ru0, ru1;
   getrusage(RUSAGE_SELF, &ru0);
   atomic_size_t next = 0;
@@ -227,9 +241,12 @@ static size_t run_once(int mode, int threads, double *wall, double *cpu) {
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   for (int t = 0; t < threads; t++) {
     ws[t].mode = mode;
+    ws[t].total = g_n * passes;
     ws[t].next = &next;
-    if (threads == 1) worker(&ws[t]);
-    else if (pthread_create(&ts[t], NULL, worker, &ws[t]) != 0) die("pthread_create failed");
+    if (threads == 1)
+      worker(&ws[t]);
+    else if (pthread_create(&ts[t], NULL, worker, &ws[t]) != 0)
+      die("pthread_create failed");
   }
   if (threads > 1)
     for (int t = 0; t < threads; t++) pthread_join(ts[t], NULL);
@@ -278,28 +295,41 @@ typedef struct {
   double wall, cpu, msgs_s, mb_s, mb_s_core, msgs_s_core;
 } stats_t;
 
-static stats_t measure(const char *set, int mode, int threads, int reps) {
+/* Passes per timed run: enough for -t seconds single-threaded, judged from one untimed pass. */
+static size_t passes_for(int mode) {
+  double w, c;
+  run_once(mode, 1, 1, &w, &c);
+  size_t passes = w > 0 ? (size_t)(g_min_seconds / w) + 1 : 1;
+  return passes < 1000 ? passes : 1000;
+}
+
+static stats_t measure(const char *set, int mode, int threads, int reps, size_t passes) {
   double walls[64], cpus[64], vcsw[64], ivcsw[64];
-  size_t sink = 0;
+  size_t sink = 0, msgs = g_n * passes;
   for (int i = 0; i < reps; i++) {
-    sink = run_once(mode, threads, &walls[i], &cpus[i]);
+    sink = run_once(mode, threads, passes, &walls[i], &cpus[i]);
     vcsw[i] = (double)g_vcsw;
     ivcsw[i] = (double)g_ivcsw;
   }
   stats_t s = {.wall = median(walls, reps), .cpu = median(cpus, reps)};
   double vcs = median(vcsw, reps), ivcs = median(ivcsw, reps);
-  s.msgs_s_core = (double)g_n / s.cpu;
-  s.msgs_s = (double)g_n / s.wall;
-  s.mb_s = (double)g_bytes / 1e6 / s.wall;
-  s.mb_s_core = (double)g_bytes / 1e6 / s.cpu;
-  const char *name = mode == MODE_FLOOR ? (g_floor_warn ? "floorW" : "floor")
+  double bytes = (double)g_bytes * (double)passes;
+  s.msgs_s_core = (double)msgs / s.cpu;
+  s.msgs_s = (double)msgs / s.wall;
+  s.mb_s = bytes / 1e6 / s.wall;
+  s.mb_s_core = bytes / 1e6 / s.cpu;
+  const char *name = mode == MODE_FLOOR  ? (g_floor_warn ? "floorW" : "floor")
                      : mode == MODE_SCAN ? "scan"
                                          : "scan-nobeacons";
-  printf("  %-6s -j %-2d %8.0f msg/s %8.2f MB/s | per core %8.0f msg/s %8.2f MB/s | wall %.3f s cpu %.3f s ctxsw %.0f/%.0f | out %zu B\n",
-         name, threads, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, s.wall, s.cpu, vcs, ivcs, sink);
-  printf("RESULT set=%s mode=%s threads=%d msgs=%zu bytes=%zu wall=%.4f cpu=%.4f msgs_s=%.1f mb_s=%.3f "
+  printf("  %-6s -j %-2d %8.0f msg/s %8.2f MB/s | per core %8.0f msg/s %8.2f MB/s | %zu pass%s, "
+         "wall %.3f s cpu %.3f s ctxsw %.0f/%.0f | out %zu B\n",
+         name, threads, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, passes,
+         passes == 1 ? "" : "es", s.wall, s.cpu, vcs, ivcs, sink);
+  printf("RESULT set=%s mode=%s threads=%d msgs=%zu bytes=%.0f wall=%.4f cpu=%.4f msgs_s=%.1f "
+         "mb_s=%.3f "
          "msgs_s_core=%.1f mb_s_core=%.3f vcsw=%.0f ivcsw=%.0f\n",
-         set, name, threads, g_n, g_bytes, s.wall, s.cpu, s.msgs_s, s.mb_s, s.msgs_s_core, s.mb_s_core, vcs, ivcs);
+         set, name, threads, msgs, bytes, s.wall, s.cpu, s.msgs_s, s.mb_s, s.msgs_s_core,
+         s.mb_s_core, vcs, ivcs);
   fflush(stdout);
   return s;
 }
@@ -308,21 +338,35 @@ int main(int argc, char **argv) {
   int reps = 3, threads = 2, do_floor = 1, do_scan = 1, do_nobeacons = 0;
   const char *set = "set";
   int opt;
-  while ((opt = getopt(argc, argv, "r:j:n:l:m:Wh")) != -1) {
+  while ((opt = getopt(argc, argv, "r:j:n:l:m:t:Wh")) != -1) {
     switch (opt) {
-      case 'r': reps = atoi(optarg); break;
-      case 'j': threads = atoi(optarg); break;
-      case 'n': set = optarg; break;
-      case 'l': load_list(optarg); break;
-      case 'W': g_floor_warn = 1; break;
-      case 'm':
-        do_floor = strstr(optarg, "floor") != NULL;
-        do_scan = strstr(optarg, "scan") != NULL;
-        do_nobeacons = strstr(optarg, "nobeacons") != NULL;
-        break;
-      default:
-        fprintf(stderr, "usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m floor,scan,nobeacons] [PATH...]\n");
-        return 2;
+    case 'r':
+      reps = atoi(optarg);
+      break;
+    case 'j':
+      threads = atoi(optarg);
+      break;
+    case 'n':
+      set = optarg;
+      break;
+    case 'l':
+      load_list(optarg);
+      break;
+    case 'W':
+      g_floor_warn = 1;
+      break;
+    case 't':
+      g_min_seconds = atof(optarg);
+      break;
+    case 'm':
+      do_floor = strstr(optarg, "floor") != NULL;
+      do_scan = strstr(optarg, "scan") != NULL;
+      do_nobeacons = strstr(optarg, "nobeacons") != NULL;
+      break;
+    default:
+      fprintf(stderr, "usage: bw_bench [-r REPS] [-j THREADS] [-n NAME] [-l LISTFILE] [-m "
+                      "floor,scan,nobeacons] [-t SECONDS] [PATH...]\n");
+      return 2;
     }
   }
   if (reps < 1 || reps > 64 || threads < 1 || threads > 256) die("bad -r or -j");
@@ -351,25 +395,26 @@ int main(int argc, char **argv) {
     }
     double avail = threads * median(a, 5) / median(b, 5);
     printf("calibration: a CPU-bound loop runs %.2fx faster with %d threads than with 1 right now "
-           "(ideal %d.00x; less means other load on the machine)\n", avail, threads, threads);
+           "(ideal %d.00x; less means other load on the machine)\n",
+           avail, threads, threads);
     printf("RESULT set=%s mode=calibration threads=%d speedup=%.3f\n", set, threads, avail);
   }
-  printf("set %s: %zu messages, %.2f MB (in memory; I/O not timed)\n", set, g_n, (double)g_bytes / 1e6);
-  /* Warm-up: one untimed single-threaded pass of each mode (page faults, iconv cache, PSL). */
-  double w, c;
-  if (do_floor) run_once(MODE_FLOOR, 1, &w, &c);
-  if (do_scan) run_once(MODE_SCAN, 1, &w, &c);
-  if (do_nobeacons) run_once(MODE_NOBEACONS, 1, &w, &c);
-
+  printf("set %s: %zu messages, %.2f MB (in memory; I/O not timed)\n", set, g_n,
+         (double)g_bytes / 1e6);
+  /* The untimed pass that sizes each mode's runs also warms it up (page faults, iconv cache, PSL).
+   */
+  size_t fp = do_floor ? passes_for(MODE_FLOOR) : 1, sp = do_scan ? passes_for(MODE_SCAN) : 1;
+  size_t np = do_nobeacons ? passes_for(MODE_NOBEACONS) : 1;
   stats_t f1 = {0}, fj = {0}, s1 = {0}, sj = {0};
-  if (do_floor) f1 = measure(set, MODE_FLOOR, 1, reps);
-  if (do_floor && threads > 1) fj = measure(set, MODE_FLOOR, threads, reps);
-  if (do_scan) s1 = measure(set, MODE_SCAN, 1, reps);
-  if (do_scan && threads > 1) sj = measure(set, MODE_SCAN, threads, reps);
+  if (do_floor) f1 = measure(set, MODE_FLOOR, 1, reps, fp);
+  if (do_floor && threads > 1) fj = measure(set, MODE_FLOOR, threads, reps, fp);
+  if (do_scan) s1 = measure(set, MODE_SCAN, 1, reps, sp);
+  if (do_scan && threads > 1) sj = measure(set, MODE_SCAN, threads, reps, sp);
   if (do_scan && do_nobeacons) {
-    stats_t nb = measure(set, MODE_NOBEACONS, 1, reps);
-    printf("  beacon detection adds %.1f%% to scan time (CPU, -j 1; target at most 15%%)\n",
-           100.0 * (s1.cpu / nb.cpu - 1));
+    stats_t nb = measure(set, MODE_NOBEACONS, 1, reps, np);
+    printf("  beacon detection adds %.1f%% to scan time (CPU per message, -j 1; target at most "
+           "15%%)\n",
+           100.0 * (nb.msgs_s_core / s1.msgs_s_core - 1));
   }
 
   if (do_floor && do_scan)
@@ -378,14 +423,15 @@ int main(int argc, char **argv) {
   if (threads > 1) {
     if (do_floor)
       printf("  floor -j %d / -j 1: %.2fx by wall time; CPU per message %+.1f%%\n", threads,
-             fj.msgs_s / f1.msgs_s, 100.0 * (fj.cpu / f1.cpu - 1));
+             fj.msgs_s / f1.msgs_s, 100.0 * (f1.msgs_s_core / fj.msgs_s_core - 1));
     if (do_scan)
       printf("  scan  -j %d / -j 1: %.2fx by wall time; CPU per message %+.1f%%\n", threads,
-             sj.msgs_s / s1.msgs_s, 100.0 * (sj.cpu / s1.cpu - 1));
+             sj.msgs_s / s1.msgs_s, 100.0 * (s1.msgs_s_core / sj.msgs_s_core - 1));
   }
   double la[3];
   if (getloadavg(la, 3) == 3)
-    printf("  load average at the end: %.2f %.2f %.2f on %ld CPUs (wall-time numbers and -j scaling are only\n"
+    printf("  load average at the end: %.2f %.2f %.2f on %ld CPUs (wall-time numbers and -j "
+           "scaling are only\n"
            "  meaningful on an otherwise idle machine; per-core numbers use CPU time)\n",
            la[0], la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
 

@@ -15,6 +15,7 @@
  * or fewer at most one edit. Domains the registry owns and free-mail domains
  * are never look-alikes.
  */
+#include <assert.h>
 #include <idn2.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -248,10 +249,39 @@ static int add_deletion_key(const char *s, size_t n, void *ctx) {
   return k->failed;
 }
 
-static int by_hash(const void *a, const void *b) {
-  const la_key *x = a, *y = b;
-  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
-  return (x->entry > y->entry) - (x->entry < y->entry);
+/*
+ * Sorts keys by hash, keys of equal hash staying in entry order (they are
+ * pushed in entry order): a stable LSD radix sort, four 16-bit digits. qsort
+ * of the ~47,000 keys was a fifth of the engine's start-up.
+ */
+static int sort_keys(la_key *keys, size_t n) {
+  la_key *tmp = malloc(n * sizeof(*tmp) + 1);
+  size_t *count = malloc(((size_t)1 << 16) * sizeof(*count));
+  if (!tmp || !count) {
+    free(tmp);
+    free(count);
+    return -1;
+  }
+  la_key *from = keys, *to = tmp;
+  for (int shift = 0; shift < 64; shift += 16) {
+    memset(count, 0, ((size_t)1 << 16) * sizeof(*count));
+    for (size_t i = 0; i < n; i++) count[(from[i].hash >> shift) & 0xFFFF]++;
+    size_t sum = 0;
+    for (size_t d = 0; d < ((size_t)1 << 16); d++) {
+      size_t c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++) to[count[(from[i].hash >> shift) & 0xFFFF]++] = from[i];
+    la_key *swap = from;
+    from = to;
+    to = swap;
+  }
+  /* Four passes: the sorted keys are back in `keys`. */
+  assert(from == keys);
+  free(tmp);
+  free(count);
+  return 0;
 }
 
 static int build_keys(bw_lookalike_index *ix) {
@@ -265,7 +295,7 @@ static int build_keys(bw_lookalike_index *ix) {
       return -1;
     if (e->label_len > ix->max_label) ix->max_label = e->label_len;
   }
-  qsort(ix->keys, ix->n_keys, sizeof(*ix->keys), by_hash);
+  if (sort_keys(ix->keys, ix->n_keys) != 0) return -1;
   ix->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
   if (!ix->filter) return -1;
   for (size_t i = 0; i < ix->n_keys; i++) {

@@ -11,7 +11,6 @@
 #include "detect/recipient_tokens.h"
 
 #include <assert.h>
-#include <glib.h>
 #include <nettle/md5.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
@@ -57,19 +56,35 @@ static char *url_encode(bw_arena *a, const char *s) {
   return out;
 }
 
-/* base64 of s; url_safe swaps +/ for -_, pad keeps the '=' padding. */
-static char *base64_of(bw_arena *a, const char *s, int url_safe, int pad) {
-  gchar *b64 = g_base64_encode((const guchar *)s, strlen(s));
+/* Standard base64 (RFC 4648 section 4, padded) of s, in the arena. */
+static char *base64_of(bw_arena *a, const char *s) {
+  static const char ALPHABET[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const unsigned char *in = (const unsigned char *)s;
+  size_t n = strlen(s);
+  char *out = bw_arena_alloc(a, (n + 2) / 3 * 4 + 1);
+  if (!out) return NULL;
+  char *o = out;
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
+                 (i + 2 < n ? in[i + 2] : 0);
+    *o++ = ALPHABET[v >> 18 & 63];
+    *o++ = ALPHABET[v >> 12 & 63];
+    *o++ = i + 1 < n ? ALPHABET[v >> 6 & 63] : '=';
+    *o++ = i + 2 < n ? ALPHABET[v & 63] : '=';
+  }
+  *o = '\0';
+  return out;
+}
+
+/* A variant of a padded base64 text: url_safe swaps +/ for -_, !pad drops the '=' padding. */
+static char *base64_variant(bw_arena *a, const char *b64, int url_safe, int pad) {
+  if (!b64) return NULL;
   size_t n = strlen(b64);
   if (!pad)
     while (n && b64[n - 1] == '=') n--;
-  if (url_safe)
-    for (size_t i = 0; i < n; i++) {
-      if (b64[i] == '+') b64[i] = '-';
-      else if (b64[i] == '/') b64[i] = '_';
-    }
   char *out = bw_arena_strndup(a, b64, n);
-  g_free(b64);
+  if (out && url_safe)
+    for (char *p = out; *p; p++) *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
   return out;
 }
 
@@ -96,8 +111,8 @@ static char *crc32_of(bw_arena *a, const char *s) {
   return bw_arena_printf(a, "%08lx", (unsigned long)crc);
 }
 
-static int add_token(bw_recipient_tokens *l, const char *address, const char *encoding, const char *text,
-                     int case_sensitive) {
+static int add_token(bw_recipient_tokens *l, const char *address, const char *encoding,
+                     const char *text, int case_sensitive) {
   if (!text) return BW_ENOMEM;
   size_t len = strlen(text);
   if (len < MIN_TOKEN_LEN) return BW_OK;
@@ -117,10 +132,11 @@ static int add_encodings(bw_recipient_tokens *l, const char *address, const char
   int rc = BW_OK;
   rc |= add_token(l, address, "raw", bw_arena_strdup(a, form), 0);
   rc |= add_token(l, address, "urlenc", url_encode(a, form), 0);
-  rc |= add_token(l, address, "base64", base64_of(a, form, 0, 1), 1);
-  rc |= add_token(l, address, "base64-nopad", base64_of(a, form, 0, 0), 1);
-  rc |= add_token(l, address, "base64url", base64_of(a, form, 1, 1), 1);
-  rc |= add_token(l, address, "base64url-nopad", base64_of(a, form, 1, 0), 1);
+  char *b64 = base64_of(a, form);
+  rc |= add_token(l, address, "base64", b64, 1);
+  rc |= add_token(l, address, "base64-nopad", base64_variant(a, b64, 0, 0), 1);
+  rc |= add_token(l, address, "base64url", base64_variant(a, b64, 1, 1), 1);
+  rc |= add_token(l, address, "base64url-nopad", base64_variant(a, b64, 1, 0), 1);
   rc |= add_token(l, address, "hex", hex_of(a, (const unsigned char *)form, strlen(form)), 0);
   return rc ? BW_ENOMEM : BW_OK;
 }
@@ -154,7 +170,8 @@ static size_t bucket_of(uint64_t key, size_t mask) {
   return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
 }
 
-/* Chains every token into the bucket of its prefix, so a URL is scanned once, not once per token. */
+/* Chains every token into the bucket of its prefix, so a URL is scanned once, not once per token.
+ */
 static int build_index(bw_arena *a, bw_recipient_tokens *t) {
   size_t buckets = 64;
   while (buckets < t->n * 2) buckets *= 2;
@@ -239,10 +256,12 @@ const bw_recipient_token *bw_recipient_tokens_find(bw_recipient_tokens *t, const
                                                    const char *lower, size_t len, size_t *at) {
   const bw_recipient_token *best = NULL;
   if (!t->n_forms || len < PREFIX) return NULL;
-  if (!t->digests_built && has_hex_run(lower, len) && complete_with_digests(t) != BW_OK) return NULL;
+  if (!t->digests_built && has_hex_run(lower, len) && complete_with_digests(t) != BW_OK)
+    return NULL;
   for (size_t i = 0; i + PREFIX <= len; i++) {
     if (i && !is_boundary(lower[i - 1])) continue;
-    for (uint32_t k = t->buckets[bucket_of(prefix_key(lower + i), t->mask)]; k != UINT32_MAX; k = t->next[k]) {
+    for (uint32_t k = t->buckets[bucket_of(prefix_key(lower + i), t->mask)]; k != UINT32_MAX;
+         k = t->next[k]) {
       const bw_recipient_token *tok = &t->items[k];
       /* Longer tokens win: a SHA-512 must not be reported as the SHA-... it starts with. */
       if ((!best || tok->len > best->len) && token_at(tok, s, lower, len, i)) {

@@ -58,7 +58,10 @@ static int looks_random(const char *s, size_t n) {
   int prev = -1;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
-    int cls = (c >= '0' && c <= '9') ? 0 : (c >= 'a' && c <= 'z') ? 1 : (c >= 'A' && c <= 'Z') ? 2 : 3;
+    int cls = (c >= '0' && c <= '9')   ? 0
+              : (c >= 'a' && c <= 'z') ? 1
+              : (c >= 'A' && c <= 'Z') ? 2
+                                       : 3;
     if (prev >= 0 && cls != prev) transitions++;
     prev = cls;
   }
@@ -90,30 +93,36 @@ static int classify(const char *s, size_t n, bw_url_token *tok) {
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     hex += is_hex(c);
-    if (c >= '0' && c <= '9') digits++;
-    else if (c >= 'a' && c <= 'z') lower++;
-    else if (c >= 'A' && c <= 'Z') upper++;
-    else if (c != '_' && c != '-') other++;
+    if (c >= '0' && c <= '9')
+      digits++;
+    else if (c >= 'a' && c <= 'z')
+      lower++;
+    else if (c >= 'A' && c <= 'Z')
+      upper++;
+    else if (c != '_' && c != '-')
+      other++;
   }
   if (other) return 0;
-  double h = entropy_of(s, n);
-  if (hex == n && n >= MIN_HEX_ID && digits && digits < n && h >= 3.0) {
+  /* The entropy is computed only for values whose shape already qualifies: most do not. */
+  double h = -1;
+  if (hex == n && n >= MIN_HEX_ID && digits && digits < n && (h = entropy_of(s, n)) >= 3.0) {
     tok->encoding = "hexid";
     tok->strength = n >= 16 ? 3 : 2;
     tok->entropy = h;
     return 1;
   }
   /* Slugs ("budget-vote-delayed") mix no cases; random ids mix digits with both cases. */
+  if (!digits || !lower || !upper) return 0;
   const char *run = s;
   size_t run_len = n;
   longest_run(&run, &run_len);
-  if (run_len >= MIN_BASE62_ID && digits && lower && upper && h >= 3.3 && looks_random(run, run_len)) {
-    tok->encoding = "base62";
-    tok->strength = n >= 20 ? 3 : 2;
-    tok->entropy = h;
-    return 1;
-  }
-  return 0;
+  if (run_len < MIN_BASE62_ID || !looks_random(run, run_len)) return 0;
+  if (h < 0) h = entropy_of(s, n);
+  if (h < 3.3) return 0;
+  tok->encoding = "base62";
+  tok->strength = n >= 20 ? 3 : 2;
+  tok->entropy = h;
+  return 1;
 }
 
 typedef struct token_search {
@@ -123,8 +132,11 @@ typedef struct token_search {
 
 static void consider(token_search *ts, const char *value, size_t n, const char *where) {
   if (n < MIN_HEX_ID || n > MAX_VALUE) return;
-  char decoded[MAX_VALUE + 1];
-  size_t d = bw_url_percent_decode(value, n, decoded);
+  char buf[MAX_VALUE + 1];
+  /* Most values hold no escape: they are classified in place. */
+  const char *decoded = value;
+  size_t d = n;
+  if (memchr(value, '%', n)) d = bw_url_percent_decode(value, n, buf), decoded = buf;
   bw_url_token tok = {0};
   if (!classify(decoded, d, &tok)) return;
   if (ts->found && tok.strength <= ts->best.strength) return;
@@ -141,7 +153,8 @@ static void consider_pieces(token_search *ts, const char *s, size_t n, const cha
                             const char *where, int strip_extension) {
   size_t start = 0;
   for (size_t i = 0; i <= n; i++) {
-    if (i < n && !strchr(seps, s[i])) continue;
+    /* seps holds three separators (see the callers); compared inline, once per byte. */
+    if (i < n && s[i] != seps[0] && s[i] != seps[1] && s[i] != seps[2]) continue;
     size_t len = i - start;
     if (strip_extension) len = without_extension(s + start, len);
     consider(ts, s + start, len, where);
@@ -154,9 +167,16 @@ static void split_url(const char *url, size_t len, const char **path, size_t *pa
                       const char **query, size_t *query_len, const char **frag, size_t *frag_len) {
   const char *end = url + len;
   const char *p = url;
-  const char *scheme_end = memmem(url, len, "://", 3);
-  if (scheme_end) p = scheme_end + 3;
-  else if (len >= 2 && url[0] == '/' && url[1] == '/') p = url + 2;
+  const char *scheme_end = NULL;
+  for (const char *c = url; (c = memchr(c, ':', (size_t)(end - c))) && end - c >= 3; c++)
+    if (c[1] == '/' && c[2] == '/') {
+      scheme_end = c;
+      break;
+    }
+  if (scheme_end)
+    p = scheme_end + 3;
+  else if (len >= 2 && url[0] == '/' && url[1] == '/')
+    p = url + 2;
   if (scheme_end || p != url) {
     while (p < end && *p != '/' && *p != '?' && *p != '#') p++;
   }
@@ -196,11 +216,14 @@ int bw_url_is_redirector(const char *url, size_t len) {
     const char *amp = memchr(eq, '&', (size_t)(end - eq));
     const char *vend = amp ? amp : end;
     size_t n = (size_t)(vend - (eq + 1));
-    if (n >= 10 && n <= MAX_VALUE) {
+    /* Only a value starting "http" or an escape can decode to "http(s)://". */
+    char first = n ? eq[1] : 0;
+    if (n >= 10 && n <= MAX_VALUE && (first == 'h' || first == 'H' || first == '%')) {
       char decoded[MAX_VALUE + 1];
       size_t d = bw_url_percent_decode(eq + 1, n, decoded);
       decoded[d] = '\0';
-      if (strncasecmp(decoded, "http://", 7) == 0 || strncasecmp(decoded, "https://", 8) == 0) return 1;
+      if (strncasecmp(decoded, "http://", 7) == 0 || strncasecmp(decoded, "https://", 8) == 0)
+        return 1;
     }
     v = vend + 1;
   }
