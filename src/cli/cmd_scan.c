@@ -4,11 +4,14 @@
  * Paths are opened up front (so a typo fails fast and the progress line can
  * show an ETA), messages are copied out of the reader and scanned on -j N
  * threads over one shared engine, and results are written in input order.
+ * With -j 2 and more the engine is built while the first messages are read.
  * One unreadable file or message is reported on stderr with its locator and
  * the run goes on; the exit code then says that input was lost.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,13 +285,34 @@ static scan_job *job_from_message(const bw_message *m) {
   return job;
 }
 
-/* Feeds every message of one reader into the pipeline. */
-static void scan_reader(scan_run *run, bw_reader *reader, bw_pipeline *pipe) {
-  bw_message m;
-  bw_error err;
-  for (;;) {
-    int rc = bw_reader_next(reader, &m, &err);
-    if (rc == BW_DONE) break;
+/* Where reading stands across all paths. */
+typedef struct feed {
+  bw_reader **readers;
+  int n, at; /* readers[at] is the one being read; finished ones are freed */
+} feed;
+
+/*
+ * The next message of all paths as a job, in input order, or NULL at the
+ * end. Unreadable messages are reported and skipped; out of memory ends the
+ * run.
+ */
+static scan_job *next_job(scan_run *run, feed *f) {
+  while (f->at < f->n) {
+    bw_reader *reader = f->readers[f->at];
+    bw_message m;
+    bw_error err;
+    int rc = reader ? bw_reader_next(reader, &m, &err) : BW_DONE;
+    if (rc == BW_DONE) {
+      if (reader) {
+        int64_t done, total;
+        bw_reader_progress(reader, &done, &total);
+        run->bytes_before += done;
+        bw_reader_free(reader);
+        f->readers[f->at] = NULL;
+      }
+      f->at++;
+      continue;
+    }
     if (rc != BW_OK) {
       report_error(run, err.message);
       run->input_errors++;
@@ -301,14 +325,72 @@ static void scan_reader(scan_run *run, bw_reader *reader, bw_pipeline *pipe) {
       run->internal_errors++;
       break;
     }
-    bw_pipeline_submit(pipe, job);
     int64_t done, total;
     bw_reader_progress(reader, &done, &total);
     bw_progress_update(&run->progress, run->messages, run->bytes_before + done, run->total);
+    return job;
   }
-  int64_t done, total;
-  bw_reader_progress(reader, &done, &total);
-  run->bytes_before += done;
+  f->at = f->n;
+  return NULL;
+}
+
+static void close_feed(feed *f) {
+  for (int i = 0; f->readers && i < f->n; i++) bw_reader_free(f->readers[i]);
+  free(f->readers);
+}
+
+/*
+ * The engine, built on a thread of its own when the scan has several: its
+ * start-up (the identity registry, look-alike index and tracker rules, about
+ * 23 ms) then overlaps with reading the first messages instead of adding to
+ * the run's length. -j 1 builds it first and reads nothing before.
+ */
+typedef struct engine_start {
+  const bw_config *config;
+  bw_engine *engine;
+  bw_error err;
+  int rc;
+  pthread_t thread;
+  int threaded;
+  atomic_int ready;
+} engine_start;
+
+static void *build_engine(void *arg) {
+  engine_start *es = arg;
+  es->rc = bw_engine_new(es->config, &es->engine, &es->err);
+  atomic_store(&es->ready, 1);
+  return NULL;
+}
+
+static void engine_start_begin(engine_start *es, const bw_config *config, int jobs) {
+  es->config = config;
+  es->threaded = jobs > 1 && pthread_create(&es->thread, NULL, build_engine, es) == 0;
+  if (!es->threaded) build_engine(es);
+}
+
+static int engine_start_wait(engine_start *es) {
+  if (es->threaded) pthread_join(es->thread, NULL);
+  return es->rc;
+}
+
+/* Read-ahead while the engine starts: bounded, so memory stays bounded on any mailbox. */
+enum { READ_AHEAD_MESSAGES = 4096, READ_AHEAD_BYTES = 32 << 20 };
+
+typedef struct job_list {
+  scan_job **items;
+  size_t n;
+} job_list;
+
+static void read_ahead(scan_run *run, feed *f, engine_start *es, job_list *out) {
+  out->items = calloc(READ_AHEAD_MESSAGES, sizeof(*out->items));
+  size_t bytes = 0;
+  while (out->items && !atomic_load(&es->ready) && out->n < READ_AHEAD_MESSAGES &&
+         bytes < READ_AHEAD_BYTES) {
+    scan_job *job = next_job(run, f);
+    if (!job) break;
+    out->items[out->n++] = job;
+    bytes += job->len;
+  }
 }
 
 /* Opens every path first so that a wrong path fails before any work, and the total is known. */
@@ -341,23 +423,46 @@ static int exit_code(const scan_run *run) {
   return run->at_or_above_fail_on ? BW_EXIT_FINDINGS : BW_EXIT_OK;
 }
 
+/* The engine could not be built: the messages read ahead are dropped unscanned. */
+static int engine_failed(scan_run *run, const engine_start *es, job_list *ahead, feed *f) {
+  for (size_t i = 0; i < ahead->n; i++) {
+    free(ahead->items[i]->data);
+    free(ahead->items[i]->path);
+    free(ahead->items[i]);
+  }
+  free(ahead->items);
+  close_feed(f);
+  bw_progress_clear(&run->progress);
+  fprintf(stderr, "beaconwatch: %s\n", es->err.message);
+  /* an unreadable or malformed --identities or --intel file is bad input, not a bug */
+  return es->err.code == BW_EIO || es->err.code == BW_EFORMAT ? BW_EXIT_INPUT : BW_EXIT_INTERNAL;
+}
+
 static int run_scan(scan_run *run, char **paths, int n_paths) {
-  bw_reader **readers = open_readers(run, paths, n_paths);
-  bw_pipeline *pipe = readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8,
-                                                scan_one, emit_one, run)
-                              : NULL;
+  engine_start es = {0};
+  engine_start_begin(&es, &run->opts->config, run->opts->jobs);
+  job_list ahead = {0};
+  feed f = {NULL, 0, 0};
+  /* Built first (-j 1): a bad --identities or --intel file fails before any path is read. */
+  if (!es.threaded && es.rc != BW_OK) return engine_failed(run, &es, &ahead, &f);
+  f = (feed){open_readers(run, paths, n_paths), n_paths, 0};
+  if (f.readers) read_ahead(run, &f, &es, &ahead);
+  if (engine_start_wait(&es) != BW_OK) return engine_failed(run, &es, &ahead, &f);
+  run->engine = es.engine;
+  bw_pipeline *pipe = f.readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8,
+                                                  scan_one, emit_one, run)
+                                : NULL;
   if (!pipe) {
-    free(readers);
+    free(ahead.items);
+    close_feed(&f);
     report_error(run, "could not start the scan (out of memory or no threads)");
     return BW_EXIT_INTERNAL;
   }
-  for (int i = 0; i < n_paths; i++) {
-    if (!readers[i]) continue;
-    scan_reader(run, readers[i], pipe);
-    bw_reader_free(readers[i]);
-  }
+  for (size_t i = 0; i < ahead.n; i++) bw_pipeline_submit(pipe, ahead.items[i]);
+  free(ahead.items);
+  for (scan_job *job; (job = next_job(run, &f));) bw_pipeline_submit(pipe, job);
   bw_pipeline_finish(pipe);
-  free(readers);
+  close_feed(&f);
   bw_progress_clear(&run->progress);
   if (fflush(run->out) != 0) run->output_failed = 1;
   if (run->output_failed)
@@ -371,15 +476,8 @@ int bw_cmd_scan(int argc, char **argv) {
   if (rc >= 0) return rc;
   scan_run run = {.opts = &opts, .out = stdout};
   bw_progress_init(&run.progress, opts.quiet);
-  bw_error err;
-  if (bw_engine_new(&opts.config, &run.engine, &err) != BW_OK) {
-    fprintf(stderr, "beaconwatch: %s\n", err.message);
-    /* an unreadable or malformed --identities or --intel file is bad input, not a bug */
-    return err.code == BW_EIO || err.code == BW_EFORMAT ? BW_EXIT_INPUT : BW_EXIT_INTERNAL;
-  }
   if (opts.output && !(run.out = fopen(opts.output, "w"))) {
     fprintf(stderr, "beaconwatch: cannot write %s: %s\n", opts.output, strerror(errno));
-    bw_engine_free(run.engine);
     return BW_EXIT_INPUT;
   }
   rc = run_scan(&run, argv + optind, argc - optind);
