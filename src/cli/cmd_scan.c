@@ -449,7 +449,7 @@ static int run_scan(scan_run *run, char **paths, int n_paths) {
   if (f.readers) read_ahead(run, &f, &es, &ahead);
   if (engine_start_wait(&es) != BW_OK) return engine_failed(run, &es, &ahead, &f);
   run->engine = es.engine;
-  bw_pipeline *pipe = f.readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 8,
+  bw_pipeline *pipe = f.readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 32,
                                                   scan_one, emit_one, run)
                                 : NULL;
   if (!pipe) {

@@ -121,8 +121,6 @@ void bw_pipeline_submit(bw_pipeline *p, void *item) {
   p->tail++;
   assert(p->tail - p->head <= p->window);
   pthread_cond_signal(&p->work_ready);
-  /* Keep a few items queued for the workers; past that, this thread helps. */
-  if (p->tail - p->claim > (size_t)p->workers_n + 1) process_one(p);
   emit_ready(p);
   pthread_mutex_unlock(&p->lock);
 }

@@ -56,13 +56,26 @@ int bw_mbox_init(bw_mbox *m, const bw_mbox_config *cfg, bw_error *err) {
   m->mode = BW_MBOX_MODE_END;
   m->msg_cap =
       (cfg->max_message < BW_MBOX_MSG_INITIAL ? cfg->max_message : BW_MBOX_MSG_INITIAL) + 1;
-  m->in = malloc(cfg->chunk);
-  m->msg = malloc(m->msg_cap);
-  if (!m->in || !m->msg) {
-    bw_mbox_free(m);
-    return bw_error_set(err, BW_ENOMEM, "out of memory for the mailbox buffers");
-  }
+  (void)err;
   return BW_OK;
+}
+
+/*
+ * The buffers are allocated on the first read, not at init: a caller that
+ * opens many readers up front (the CLI opens every path first) and reads
+ * them one after another then holds one reader's buffers at a time, and
+ * reuses the same memory instead of faulting in fresh pages for each file.
+ */
+static int ensure_buffers(bw_mbox *m, bw_error *err) {
+  if (m->in) return BW_OK;
+  m->in = malloc(m->cfg.chunk);
+  m->msg = malloc(m->msg_cap);
+  if (m->in && m->msg) return BW_OK;
+  free(m->in);
+  free(m->msg);
+  m->in = NULL;
+  m->msg = NULL;
+  return bw_error_set(err, BW_ENOMEM, "out of memory for the mailbox buffers");
 }
 
 void bw_mbox_start(bw_mbox *m, const bw_source *src) {
@@ -341,7 +354,8 @@ static int mbox_next_mode(bw_mbox *m, bw_mbox_message *out, bw_error *err) {
 }
 
 int bw_mbox_next(bw_mbox *m, bw_mbox_message *out, bw_error *err) {
-  int rc = mbox_next_mode(m, out, err);
+  int rc = ensure_buffers(m, err);
+  if (rc == BW_OK) rc = mbox_next_mode(m, out, err);
   if (rc < 0) m->mode = BW_MBOX_MODE_END; /* a failed source cannot be resynchronised */
   return rc;
 }

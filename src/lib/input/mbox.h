@@ -66,7 +66,8 @@ typedef struct bw_mbox {
 /* Fills cfg with the defaults and the given message limit (> 0). */
 void bw_mbox_config_init(bw_mbox_config *cfg, size_t max_message);
 
-/* Allocates the buffers; they are reused for every stream started on m. */
+/* Sets m up; its buffers are allocated on the first read and reused for every stream started on m.
+ */
 int bw_mbox_init(bw_mbox *m, const bw_mbox_config *cfg, bw_error *err);
 /* Starts reading a new stream; m takes ownership of src. */
 void bw_mbox_start(bw_mbox *m, const bw_source *src);
