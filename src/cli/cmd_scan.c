@@ -1,7 +1,7 @@
 /*
  * cmd_scan.c - `beaconwatch scan`: read mailboxes, scan every message, print.
  *
- * Paths are opened up front (so a typo fails fast and the progress line can
+ * Paths are checked up front (so a typo fails fast and the progress line can
  * show an ETA), messages are copied out of the reader and scanned on -j N
  * threads over one shared engine, and results are written in input order.
  * With -j 2 and more the engine is built while the first messages are read.
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "pipeline.h"
@@ -288,8 +289,21 @@ static scan_job *job_from_message(const bw_message *m) {
 /* Where reading stands across all paths. */
 typedef struct feed {
   bw_reader **readers;
-  int n, at; /* readers[at] is the one being read; finished ones are freed */
+  char **paths;
+  unsigned char *deferred; /* a regular file, opened when reading reaches it */
+  int n, at;               /* readers[at] is the one being read; finished ones are freed */
 } feed;
+
+/* Opens path with the run's limits; reports and counts a failure. */
+static bw_reader *open_reader(scan_run *run, const char *path) {
+  bw_reader_opts ro = {.max_message_bytes = run->opts->config.limits.max_message_bytes};
+  bw_reader *r = NULL;
+  bw_error err;
+  if (bw_reader_open(path, &ro, &r, &err) == BW_OK) return r;
+  report_error(run, err.message);
+  run->input_errors++;
+  return NULL;
+}
 
 /*
  * The next message of all paths as a job, in input order, or NULL at the
@@ -298,6 +312,10 @@ typedef struct feed {
  */
 static scan_job *next_job(scan_run *run, feed *f) {
   while (f->at < f->n) {
+    if (f->deferred[f->at]) {
+      f->deferred[f->at] = 0;
+      f->readers[f->at] = open_reader(run, f->paths[f->at]);
+    }
     bw_reader *reader = f->readers[f->at];
     bw_message m;
     bw_error err;
@@ -337,6 +355,7 @@ static scan_job *next_job(scan_run *run, feed *f) {
 static void close_feed(feed *f) {
   for (int i = 0; f->readers && i < f->n; i++) bw_reader_free(f->readers[i]);
   free(f->readers);
+  free(f->deferred);
 }
 
 /*
@@ -393,28 +412,31 @@ static void read_ahead(scan_run *run, feed *f, engine_start *es, job_list *out) 
   }
 }
 
-/* Opens every path first so that a wrong path fails before any work, and the total is known. */
-static bw_reader **open_readers(scan_run *run, char **paths, int n) {
-  bw_reader **readers = calloc((size_t)n, sizeof(*readers));
-  if (!readers) return NULL;
-  bw_reader_opts ro = {.max_message_bytes = run->opts->config.limits.max_message_bytes};
+/*
+ * Checks every path first, so that a typo fails before any work and the
+ * progress line knows the total size. Directories and streams are opened
+ * here; regular files only stat()ed, and opened when reading reaches them:
+ * opening a thousand files up front took as long as starting the engine.
+ */
+static int open_feed(scan_run *run, char **paths, int n, feed *f) {
+  *f = (feed){calloc((size_t)n, sizeof(*f->readers)), paths, calloc((size_t)n, 1), n, 0};
+  if (!f->readers || !f->deferred) return -1;
   run->total = 0;
   for (int i = 0; i < n; i++) {
-    bw_error err;
-    if (bw_reader_open(paths[i], &ro, &readers[i], &err) != BW_OK) {
-      report_error(run, err.message);
-      run->input_errors++;
-      readers[i] = NULL;
+    struct stat st;
+    int64_t total = -1;
+    if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
+      f->deferred[i] = 1;
+      total = (int64_t)st.st_size;
+    } else if ((f->readers[i] = open_reader(run, paths[i]))) {
+      int64_t done;
+      bw_reader_progress(f->readers[i], &done, &total);
+    } else {
       continue;
     }
-    int64_t done, total;
-    bw_reader_progress(readers[i], &done, &total);
-    if (total < 0 || run->total < 0)
-      run->total = -1;
-    else
-      run->total += total;
+    run->total = total < 0 || run->total < 0 ? -1 : run->total + total;
   }
-  return readers;
+  return 0;
 }
 
 static int exit_code(const scan_run *run) {
@@ -442,16 +464,16 @@ static int run_scan(scan_run *run, char **paths, int n_paths) {
   engine_start es = {0};
   engine_start_begin(&es, &run->opts->config, run->opts->jobs);
   job_list ahead = {0};
-  feed f = {NULL, 0, 0};
+  feed f = {0};
   /* Built first (-j 1): a bad --identities or --intel file fails before any path is read. */
   if (!es.threaded && es.rc != BW_OK) return engine_failed(run, &es, &ahead, &f);
-  f = (feed){open_readers(run, paths, n_paths), n_paths, 0};
-  if (f.readers) read_ahead(run, &f, &es, &ahead);
+  int fed = open_feed(run, paths, n_paths, &f);
+  if (fed == 0) read_ahead(run, &f, &es, &ahead);
   if (engine_start_wait(&es) != BW_OK) return engine_failed(run, &es, &ahead, &f);
   run->engine = es.engine;
-  bw_pipeline *pipe = f.readers ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 32,
-                                                  scan_one, emit_one, run)
-                                : NULL;
+  bw_pipeline *pipe = fed == 0 ? bw_pipeline_new(run->opts->jobs, (size_t)run->opts->jobs * 32,
+                                                 scan_one, emit_one, run)
+                               : NULL;
   if (!pipe) {
     free(ahead.items);
     close_feed(&f);
