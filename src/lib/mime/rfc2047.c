@@ -86,14 +86,12 @@ static void decode_b(decoder *d, const char *s, size_t n) {
       return;
     }
   }
-  unsigned char tmp[3 * 64];
-  unsigned char *out = n / 4 * 3 <= sizeof(tmp) ? tmp : NULL;
-  if (!out) {
+  if (bw_buf_reserve(&d->run, n / 4 * 3 + 1) != BW_OK) {
     d->ok = 0;
     return;
   }
-  size_t len = bw_base64_decode((const unsigned char *)s, n, out);
-  if (bw_buf_append(&d->run, out, len) != BW_OK) d->ok = 0;
+  d->run.len +=
+      bw_base64_decode((const unsigned char *)s, n, (unsigned char *)d->run.data + d->run.len);
   d->run_closed = pad > 0;
 }
 
