@@ -106,11 +106,12 @@ static int build_tokens(detector *d) {
 
 /* ---- analysing one URL --------------------------------------------------------- */
 
-static const bw_recipient_token *find_recipient(detector *d, const char *s, size_t len,
-                                                char *copy, size_t copy_size) {
+static const bw_recipient_token *find_recipient(detector *d, const char *s, size_t len, char *copy,
+                                                size_t copy_size) {
   char lower[MAX_URL_SCAN];
   if (len > sizeof(lower)) len = sizeof(lower);
-  for (size_t i = 0; i < len; i++) lower[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+  for (size_t i = 0; i < len; i++)
+    lower[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
   size_t at;
   const bw_recipient_token *t = bw_recipient_tokens_find(&d->tokens, s, lower, len, &at);
   if (t) {
@@ -121,7 +122,8 @@ static const bw_recipient_token *find_recipient(detector *d, const char *s, size
   return t;
 }
 
-static void analyse_url(detector *d, const bw_url *u, url_analysis *a) {
+/* What identifies the reader in a URL: the recipient's address encoded, or a per-copy id. */
+static void analyse_tokens(detector *d, const bw_url *u, url_analysis *a) {
   memset(a, 0, sizeof(*a));
   if (!d->tokens_ready) {
     d->tokens_ready = 1;
@@ -138,6 +140,13 @@ static void analyse_url(detector *d, const bw_url *u, url_analysis *a) {
     a->recipient = find_recipient(d, decoded, n, a->recipient_text, sizeof(a->recipient_text));
   }
   a->has_opaque = bw_url_find_token(raw, len, &a->opaque);
+}
+
+/* The rest: a redirector in the URL, and the tracker vendor rules. */
+static void analyse_carriers(detector *d, const bw_url *u, url_analysis *a) {
+  const char *raw = u->raw ? u->raw : "";
+  size_t len = strlen(raw);
+  if (len > MAX_URL_SCAN) len = MAX_URL_SCAN;
   a->redirector = bw_url_is_redirector(raw, len);
   /* Vendor rules are written for "host/path?query", as a browser extension sees requests. */
   const char *norm = u->normalized ? u->normalized : raw;
@@ -145,7 +154,6 @@ static void analyse_url(detector *d, const bw_url *u, url_analysis *a) {
   rest = rest ? rest + 3 : norm;
   a->has_vendor = bw_trackers_match(d->ctx->trackers, rest, strlen(rest), &a->vendor) == 1;
 }
-
 
 /* ---- building beacons ------------------------------------------------------------ */
 
@@ -159,7 +167,8 @@ static void add_vendor_signal(detector *d, bw_beacon *b, const url_analysis *a) 
   if (!a->has_vendor) return;
   b->vendor = a->vendor.vendor;
   add_signal(b, "vendor",
-             bw_arena_printf(d->ctx->arena, "matches the %s tracker rule %s (MailTrackerBlocker/Trocker lists)",
+             bw_arena_printf(d->ctx->arena,
+                             "matches the %s tracker rule %s (MailTrackerBlocker/Trocker lists)",
                              a->vendor.vendor, a->vendor.pattern),
              NULL, NULL);
 }
@@ -186,15 +195,19 @@ static void add_token_signals(detector *d, bw_beacon *b, const url_analysis *a) 
     b->token_encoding = a->recipient->encoding;
     b->recipient = a->recipient->address;
     add_signal(b, "recipient_token",
-               bw_arena_printf(ar, "the URL carries the %s of the recipient's address", a->recipient->encoding),
+               bw_arena_printf(ar, "the URL carries the %s of the recipient's address",
+                               a->recipient->encoding),
                bw_arena_strdup(ar, a->recipient_text), a->recipient->address);
   } else if (a->has_opaque) {
     b->identifies_recipient = 1;
     b->token_encoding = a->opaque.encoding;
-    add_signal(b, "opaque_id",
-               bw_arena_printf(ar, "a unique %s id in the %s (%.1f bits/char) lets the server tell which copy was opened",
-                               a->opaque.encoding, a->opaque.where, a->opaque.entropy),
-               bw_arena_strdup(ar, a->opaque.text), NULL);
+    add_signal(
+        b, "opaque_id",
+        bw_arena_printf(
+            ar,
+            "a unique %s id in the %s (%.1f bits/char) lets the server tell which copy was opened",
+            a->opaque.encoding, a->opaque.where, a->opaque.entropy),
+        bw_arena_strdup(ar, a->opaque.text), NULL);
   }
 }
 
@@ -204,11 +217,13 @@ static int push_beacon(detector *d, bw_beacon *b) {
 
 static int is_css_kind(const bw_resource *r) {
   return strcmp(r->context, "style-attribute") == 0 || strcmp(r->context, "style-block") == 0 ||
-         strcmp(r->kind, "stylesheet") == 0 || strcmp(r->kind, "font") == 0 || strcmp(r->kind, "import") == 0;
+         strcmp(r->kind, "stylesheet") == 0 || strcmp(r->kind, "font") == 0 ||
+         strcmp(r->kind, "import") == 0;
 }
 
 static int is_third_party(const detector *d, const bw_url *u) {
-  return u->registrable_domain && (!d->sender_domain || strcmp(u->registrable_domain, d->sender_domain) != 0);
+  return u->registrable_domain &&
+         (!d->sender_domain || strcmp(u->registrable_domain, d->sender_domain) != 0);
 }
 
 static int already_listed(const detector *d, const bw_url *u, const char *trigger) {
@@ -225,7 +240,9 @@ static int add_shape_signals(detector *d, bw_beacon *b, const bw_resource *r) {
   int n = 0;
   unsigned visible_hiding = r->hidden & ~(unsigned)(BW_HIDDEN_TINY | BW_HIDDEN_ZERO_SIZE);
   if ((r->width >= 0 && r->width <= 3) || (r->height >= 0 && r->height <= 3)) {
-    add_signal(b, "tiny", bw_arena_printf(d->ctx->arena, "declared size %gx%g px", r->width, r->height), NULL, NULL);
+    add_signal(b, "tiny",
+               bw_arena_printf(d->ctx->arena, "declared size %gx%g px", r->width, r->height), NULL,
+               NULL);
     n++;
   }
   if (visible_hiding) {
@@ -235,39 +252,67 @@ static int add_shape_signals(detector *d, bw_beacon *b, const bw_resource *r) {
     n++;
   }
   if (is_css_kind(r)) {
-    add_signal(b, "css", bw_arena_printf(d->ctx->arena, "loaded by CSS (%s, %s)", r->kind, r->context), NULL, NULL);
+    add_signal(b, "css",
+               bw_arena_printf(d->ctx->arena, "loaded by CSS (%s, %s)", r->kind, r->context), NULL,
+               NULL);
     n++;
   }
   return n;
 }
 
+/* The number of shape signals add_shape_signals() gives r, without building them. */
+static int shape_count(const bw_resource *r) {
+  unsigned visible_hiding = r->hidden & ~(unsigned)(BW_HIDDEN_TINY | BW_HIDDEN_ZERO_SIZE);
+  return ((r->width >= 0 && r->width <= 3) || (r->height >= 0 && r->height <= 3)) +
+         (visible_hiding != 0) + is_css_kind(r);
+}
+
+enum { OPEN_NONE, OPEN_RECIPIENT, OPEN_VENDOR, OPEN_ID, OPEN_THIRD_PARTY };
+
+/* Which kind of open beacon r is, decided before anything is built: most resources are none. */
+static int open_kind(detector *d, const bw_resource *r, url_analysis *a) {
+  int shape = shape_count(r), no_size = r->width < 0 && r->height < 0;
+  analyse_tokens(d, &r->url, a);
+  if (!a->recipient && !a->has_opaque && !shape && !no_size) return OPEN_NONE;
+  analyse_carriers(d, &r->url, a);
+  int vendor_open = a->has_vendor && (a->vendor.trigger & BW_TRACKER_OPEN);
+  if (a->recipient) return OPEN_RECIPIENT;
+  if (vendor_open && (a->has_opaque || shape || no_size)) return OPEN_VENDOR;
+  if (a->has_opaque && (shape || no_size || strcmp(a->opaque.where, "path") != 0)) return OPEN_ID;
+  if (shape && is_third_party(d, &r->url) && !is_css_kind(r)) return OPEN_THIRD_PARTY;
+  return OPEN_NONE;
+}
+
 static int judge_resource(detector *d, const bw_resource *r) {
   if (!r->url.is_remote || already_listed(d, &r->url, "open")) return BW_OK;
   url_analysis a;
-  analyse_url(d, &r->url, &a);
+  int kind = open_kind(d, r, &a);
+  if (kind == OPEN_NONE) return BW_OK;
   bw_beacon *b = new_beacon(d, &r->url, r->part, "open", r->kind);
   if (!b) return BW_ENOMEM;
   add_token_signals(d, b, &a);
   add_vendor_signal(d, b, &a);
   int shape = add_shape_signals(d, b, r);
   int no_size = r->width < 0 && r->height < 0;
-  int third = is_third_party(d, &r->url);
-  int vendor_open = a.has_vendor && (a.vendor.trigger & BW_TRACKER_OPEN);
-  if (a.recipient) {
+  switch (kind) {
+  case OPEN_RECIPIENT:
     b->confidence = 0.99;
-  } else if (vendor_open && (a.has_opaque || shape || no_size)) {
+    break;
+  case OPEN_VENDOR:
     b->confidence = 0.95;
-  } else if (a.has_opaque && (shape || no_size || strcmp(a.opaque.where, "path") != 0)) {
+    break;
+  case OPEN_ID:
     if (no_size && !shape) add_signal(b, "no_size", "no declared size", NULL, NULL);
     b->confidence = shape ? 0.95 : 0.85;
-  } else if (shape && third && !is_css_kind(r)) {
+    break;
+  default:
     b->identifies_recipient = 0;
     b->token_encoding = NULL;
-    add_signal(b, "third_party", bw_arena_printf(d->ctx->arena, "loaded from %s, not the sender's domain",
-                                                 r->url.registrable_domain), NULL, NULL);
+    add_signal(b, "third_party",
+               bw_arena_printf(d->ctx->arena, "loaded from %s, not the sender's domain",
+                               r->url.registrable_domain),
+               NULL, NULL);
     b->confidence = 0.75;
-  } else {
-    return BW_OK;
   }
   return push_beacon(d, b);
 }
@@ -276,7 +321,8 @@ static int beacon_host_seen(const detector *d, const char *host) {
   const bw_ptrvec *out = d->ctx->out;
   for (size_t i = 0; i < out->len; i++) {
     const bw_beacon *b = out->items[i];
-    if (strcmp(b->trigger, "open") == 0 && b->url->host && strcmp(b->url->host, host) == 0) return 1;
+    if (strcmp(b->trigger, "open") == 0 && b->url->host && strcmp(b->url->host, host) == 0)
+      return 1;
   }
   return 0;
 }
@@ -288,39 +334,52 @@ static int judge_same_host(detector *d, const bw_resource *r) {
   bw_beacon *b = new_beacon(d, &r->url, r->part, "open", r->kind);
   if (!b) return BW_ENOMEM;
   add_signal(b, "same_host_as_beacon",
-             bw_arena_printf(d->ctx->arena, "%s also serves a beacon in this message", r->url.host), NULL, NULL);
+             bw_arena_printf(d->ctx->arena, "%s also serves a beacon in this message", r->url.host),
+             NULL, NULL);
   b->confidence = 0.7;
   return push_beacon(d, b);
 }
 
-static int contains_word(const char *s, const char *const *words) {
+/* Whether s holds one of the lowercase words, ASCII letters compared without case. */
+static int contains_word(bw_arena *a, const char *s, const char *const *words) {
   if (!s) return 0;
+  /* One lowercased copy and strstr: strcasestr per word was most of judging a tracked link. */
+  char *lower = bw_arena_strdup(a, s);
+  if (!lower) return 0;
+  for (char *p = lower; *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
   for (size_t i = 0; words[i]; i++)
-    if (strcasestr(s, words[i])) return 1;
+    if (strstr(lower, words[i])) return 1;
   return 0;
 }
 
-static int is_unsubscribe_link(const bw_link *l) {
-  static const char *const words[] = {"unsubscribe", "optout", "opt-out", "opt_out", "preferences",
-                                      "abmelden", "désinscri", "desinscri", "退订", NULL};
-  return contains_word(l->text, words) || contains_word(l->url.raw, words);
+static int is_unsubscribe_link(detector *d, const bw_link *l) {
+  static const char *const words[] = {"unsubscribe", "optout",   "opt-out",   "opt_out",
+                                      "preferences", "abmelden", "désinscri", "desinscri",
+                                      "退订",        NULL};
+  bw_arena *a = d->ctx->arena;
+  return contains_word(a, l->text, words) || contains_word(a, l->url.raw, words);
 }
 
 static int judge_link(detector *d, const bw_link *l) {
   if (!l->url.is_remote || already_listed(d, &l->url, "click")) return BW_OK;
   url_analysis a;
-  analyse_url(d, &l->url, &a);
+  /* A link without either token is no click beacon whatever carries it: most links stop here. */
+  analyse_tokens(d, &l->url, &a);
+  if (!a.recipient && !a.has_opaque) return BW_OK;
+  analyse_carriers(d, &l->url, &a);
   /* A shorter id alone also names forum threads and articles; it needs a redirector or a
      known click-tracking vendor to count. */
   int vendor_click = a.has_vendor && (a.vendor.trigger & BW_TRACKER_CLICK);
   if (!a.recipient && !(a.has_opaque && (a.opaque.strength >= 3 || a.redirector || vendor_click)))
     return BW_OK;
-  if (is_unsubscribe_link(l)) return BW_OK;
+  if (is_unsubscribe_link(d, l)) return BW_OK;
   bw_beacon *b = new_beacon(d, &l->url, l->part, "click", "link");
   if (!b) return BW_ENOMEM;
   add_token_signals(d, b, &a);
   add_vendor_signal(d, b, &a);
-  if (a.redirector) add_signal(b, "redirector", "the link passes through a redirector to another URL", NULL, NULL);
+  if (a.redirector)
+    add_signal(b, "redirector", "the link passes through a redirector to another URL", NULL, NULL);
   b->confidence = a.recipient ? 0.99 : a.redirector ? 0.9 : 0.8;
   return push_beacon(d, b);
 }
@@ -332,8 +391,10 @@ static void summarise(detector *d) {
   const bw_ptrvec *out = d->ctx->out;
   for (size_t i = 0; i < out->len; i++) {
     const bw_beacon *b = out->items[i];
-    if (strcmp(b->trigger, "open") == 0) open++;
-    else click++;
+    if (strcmp(b->trigger, "open") == 0)
+      open++;
+    else
+      click++;
     identifying += b->identifies_recipient;
   }
   if (open)
@@ -341,10 +402,12 @@ static void summarise(detector *d) {
                     "opening this message loads %zu beacon%s", open, open == 1 ? "" : "s");
   if (click)
     bw_findings_add(d->ctx->findings, "click_beacon", "beacon", BW_SEVERITY_LOW, NULL,
-                    "%zu link%s report%s the click", click, click == 1 ? "" : "s", click == 1 ? "s" : "");
+                    "%zu link%s report%s the click", click, click == 1 ? "" : "s",
+                    click == 1 ? "s" : "");
   if (identifying)
     bw_findings_add(d->ctx->findings, "recipient_identified", "beacon", BW_SEVERITY_MEDIUM, NULL,
-                    "%zu beacon%s identify the recipient", identifying, identifying == 1 ? "" : "s");
+                    "%zu beacon%s identify the recipient", identifying,
+                    identifying == 1 ? "" : "s");
 }
 
 int bw_beacons_detect(bw_beacon_ctx *ctx) {

@@ -20,11 +20,12 @@ static int is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* Shannon entropy in bits per character; values here hold only [0-9A-Za-z_-], 64 symbols. */
 static double entropy_of(const char *s, size_t n) {
-  unsigned counts[256] = {0};
-  for (size_t i = 0; i < n; i++) counts[(unsigned char)s[i]]++;
+  unsigned counts[128] = {0};
+  for (size_t i = 0; i < n; i++) counts[(unsigned char)s[i] & 127]++;
   double h = 0;
-  for (int c = 0; c < 256; c++) {
+  for (int c = '-'; c <= 'z'; c++) {
     if (!counts[c]) continue;
     double p = (double)counts[c] / (double)n;
     h -= p * log2(p);
