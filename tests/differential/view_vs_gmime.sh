@@ -8,19 +8,10 @@
 # Skips (77) without the shared corpora.
 set -u
 
-here="$(cd "$(dirname "$0")" && pwd)"
-build="${BW_BUILD_DIR:-$here/../../build}"
-source_dir="${BW_SOURCE_DIR:-$here/../..}"
-
-shared=""
-for candidate in "${BEACONWATCH_SHARED:-}" "${BW_SHARED_DEFAULT:-}" "$source_dir/../shared"; do
-  if [ -n "$candidate" ] && [ -d "$candidate/corpus" ]; then
-    shared="$candidate"
-    break
-  fi
-done
-if [ -z "$shared" ]; then
-  echo "SKIP: ../shared not found (set BEACONWATCH_SHARED)"
+build=${BW_BUILD_DIR:-build}
+shared=${BEACONWATCH_SHARED:-${BW_SHARED_DEFAULT:-${BW_SOURCE_DIR:-.}/../shared}}
+if [ ! -d "$shared/corpus" ]; then
+  echo "SKIP: shared corpora not found at $shared (set BEACONWATCH_SHARED)"
   exit 77
 fi
 tool="$build/bw_viewdiff"
